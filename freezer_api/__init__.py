@@ -1,0 +1,1 @@
+"""freezer-api: the backup-and-restore control-plane API for OpenStack."""

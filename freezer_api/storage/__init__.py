@@ -1,0 +1,1 @@
+"""Document stores: one interface (``base.Store``), two drivers."""

@@ -1,0 +1,132 @@
+"""Search queries as stores receive them, and the index terms they match.
+
+A document is indexed by *terms*: for every scalar value in it, one term for
+its exact dotted path (``job_schedule.status``) and one for its bare key at
+any depth (``status``). A query is then a set of terms that must be present,
+a set that must be absent, and an optional time range, so every store answers
+it with plain equality lookups and nothing a user sends is ever handed to the
+store as a query language.
+"""
+
+import collections
+import hashlib
+import json
+
+_MAX_TERM = 200
+_SEP = '\x1f'
+
+Query = collections.namedtuple(
+    'Query', ['must', 'must_not', 'time_after', 'time_before'])
+Query.__new__.__defaults__ = ((), (), None, None)
+Query.__doc__ = """Terms that must (not) be present, and a time range.
+
+``time_after``/``time_before`` bound the ``time_stamp`` index field
+inclusively; stores keep that field from ``index_fields``."""
+
+
+def _encode(value):
+    return json.dumps(value, sort_keys=True, separators=(',', ':'),
+                      ensure_ascii=False)
+
+
+def term(prefix, key, value):
+    """Return the term for ``key`` (a path or a bare key) holding ``value``."""
+    text = prefix + key + _SEP + _encode(value)
+    if len(text) > _MAX_TERM:
+        digest = hashlib.sha1(text.encode('utf-8')).hexdigest()
+        return 'h:' + digest
+    return text
+
+
+def path_term(path, value):
+    """Term matching ``value`` at the exact dotted ``path``."""
+    return term('p:', path, value)
+
+
+def key_term(key, value):
+    """Term matching ``value`` under ``key`` at any depth."""
+    return term('k:', key, value)
+
+
+def condition_term(key, value):
+    """Term for one ``{key: value}`` of a search filter.
+
+    A dotted key names an exact path; a bare key matches at any depth.
+    """
+    if '.' in key:
+        return path_term(key, value)
+    return key_term(key, value)
+
+
+def _leaves(value, path, out):
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _leaves(sub, path + (str(key),), out)
+        return
+    if not path:
+        return
+    if isinstance(value, list):
+        out.append((path, value))
+        for item in value:
+            if not isinstance(item, (dict, list)):
+                out.append((path, item))
+            else:
+                _leaves(item, path, out)
+        return
+    out.append((path, value))
+
+
+def document_terms(doc):
+    """Return the set of terms under which ``doc`` is found."""
+    leaves = []
+    _leaves(doc, (), leaves)
+    terms = set()
+    for path, value in leaves:
+        terms.add(path_term('.'.join(path), value))
+        terms.add(key_term(path[-1], value))
+    return terms
+
+
+def _int_or_none(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def time_stamp(doc):
+    """Return the time a time filter compares, or None.
+
+    Backups carry it as ``backup_metadata.time_stamp`` (the seed README) or
+    ``backup_metadata.timestamp`` (as some agents send it).
+    """
+    meta = doc.get('backup_metadata')
+    if not isinstance(meta, dict):
+        return None
+    for key in ('time_stamp', 'timestamp'):
+        found = _int_or_none(meta.get(key))
+        if found is not None:
+            return found
+    return None
+
+
+def index_fields(doc):
+    """Return the fields every store indexes for ``doc``.
+
+    A dict with ``project_id``, ``user_id`` (owner scope), ``time_stamp``
+    (time filters) and ``terms`` (search).
+    """
+    return {
+        'project_id': doc.get('project_id'),
+        'user_id': doc.get('user_id'),
+        'time_stamp': time_stamp(doc),
+        'terms': document_terms(doc),
+    }

@@ -1,0 +1,33 @@
+"""Table definitions of the SQL store (the alembic head describes the same).
+
+One ``documents`` table holds every kind; ``document_terms`` holds the search
+terms of ``storage.query`` so that filtered lists are index lookups.
+"""
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    'documents', metadata,
+    sa.Column('seq', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('kind', sa.String(16), nullable=False),
+    sa.Column('id', sa.String(255), nullable=False),
+    sa.Column('project_id', sa.String(64)),
+    sa.Column('user_id', sa.String(64)),
+    sa.Column('version', sa.Integer, nullable=False),
+    sa.Column('time_stamp', sa.BigInteger),
+    sa.Column('body', sa.Text, nullable=False),
+    sa.UniqueConstraint('kind', 'id', name='uq_documents_kind_id'),
+    sa.Index('ix_documents_kind_project', 'kind', 'project_id', 'seq'),
+    sa.Index('ix_documents_kind_user', 'kind', 'user_id', 'seq'),
+)
+
+terms = sa.Table(
+    'document_terms', metadata,
+    sa.Column('seq', sa.Integer,
+              sa.ForeignKey('documents.seq', ondelete='CASCADE'),
+              primary_key=True),
+    sa.Column('term', sa.String(255), primary_key=True),
+    sa.Index('ix_document_terms_term', 'term', 'seq'),
+)
