@@ -1,0 +1,45 @@
+"""Shared fixtures: configuration, stores, the in-process API client."""
+
+import pytest
+from falcon import testing
+
+from freezer_api import conf as conf_pkg
+from freezer_api.storage import driver
+
+pytest_plugins = [
+    'tests.fixtures.stores',
+]
+
+
+def make_conf(backend=None, **overrides):
+    """Return a ConfigOpts for tests: noauth, the given backend.
+
+    ``overrides`` are ``group__name=value`` (``DEFAULT`` when no group).
+    """
+    conf = conf_pkg.make_conf([])
+    conf.set_override('auth_strategy', 'noauth')
+    if backend is not None:
+        backend.configure(conf)
+    for key, value in overrides.items():
+        group, _, name = key.rpartition('__')
+        conf.set_override(name, value, group=group or None)
+    return conf
+
+
+@pytest.fixture
+def conf(backend):
+    return make_conf(backend)
+
+
+@pytest.fixture
+def store(conf):
+    opened = driver.open_store(conf)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def api(conf, store):
+    """An in-process client of the whole WSGI application."""
+    from freezer_api import app
+    return testing.TestClient(app.create_app(conf, store))
