@@ -1,8 +1,8 @@
 """Search queries as stores receive them, and the index terms they match.
 
 A document is indexed by *terms*: for every scalar value in it, one term for
-its exact dotted path (``job_schedule.status``) and one for its bare key at
-any depth (``status``). A query is then a set of terms that must be present,
+its exact dotted path (``job_schedule.status``), one for its bare key at any
+depth (``status``) and one for the value under any key. A query is then a set of terms that must be present,
 a set that must be absent, and an optional time range, so every store answers
 it with plain equality lookups and nothing a user sends is ever handed to the
 store as a query language.
@@ -48,6 +48,11 @@ def key_term(key, value):
     return term('k:', key, value)
 
 
+def any_key_term(value):
+    """Term matching ``value`` under any key at any depth."""
+    return term('v:', '', value)
+
+
 def condition_term(key, value):
     """Term for one ``{key: value}`` of a search filter.
 
@@ -84,6 +89,7 @@ def document_terms(doc):
     for path, value in leaves:
         terms.add(path_term('.'.join(path), value))
         terms.add(key_term(path[-1], value))
+        terms.add(any_key_term(value))
     return terms
 
 

@@ -1,0 +1,1 @@
+"""The HTTP layer: routes, resources, middleware, errors."""

@@ -1,0 +1,1 @@
+"""Falcon middleware of the API."""

@@ -1,0 +1,73 @@
+"""Request ids and the caller's identity, for every request.
+
+With ``auth_strategy = keystone`` keystonemiddleware's auth_token sits in
+front (see ``app.py``) and the identity headers it sets are trusted only
+when it says ``X-Identity-Status: Confirmed``. With ``noauth`` (development
+only) the same headers are read as sent, with a fixed development identity
+when they are absent.
+"""
+
+import uuid
+
+import falcon
+
+from freezer_api import context
+
+DEV_USER_ID = 'freezer-dev-user'
+DEV_USER_NAME = 'freezer-dev'
+DEV_PROJECT_ID = 'freezer-dev-project'
+DEV_ROLES = ('admin', 'member', 'reader')
+
+
+def _roles(header):
+    return [r.strip().lower() for r in header.split(',') if r.strip()]
+
+
+class Identity:
+    """Sets ``req.context.request_id`` and ``req.context.ctx``."""
+
+    def __init__(self, conf, public_paths):
+        self._noauth = conf.auth_strategy == 'noauth'
+        self._public = frozenset(public_paths)
+
+    def process_request(self, req, resp):
+        request_id = 'req-' + str(uuid.uuid4())
+        req.context.request_id = request_id
+        resp.set_header('x-openstack-request-id', request_id)
+        if req.path in self._public:
+            req.context.ctx = None
+            return
+        if self._noauth:
+            req.context.ctx = self._from_headers(req, request_id, dev=True)
+            return
+        if req.get_header('X-Identity-Status') != 'Confirmed':
+            raise falcon.HTTPUnauthorized(
+                title='Unauthorized',
+                description='Authentication required: send a valid '
+                            'Keystone token in X-Auth-Token.',
+                challenges=['Keystone uri="%s"' % req.env.get(
+                    'freezer.auth_uri', '')])
+        req.context.ctx = self._from_headers(req, request_id, dev=False)
+
+    @staticmethod
+    def _from_headers(req, request_id, dev):
+        header = req.get_header
+        roles = header('X-Roles')
+        if dev:
+            return context.RequestContext(
+                user_id=header('X-User-Id') or DEV_USER_ID,
+                user_name=header('X-User-Name') or DEV_USER_NAME,
+                project_id=(header('X-Project-Id') or header('X-Tenant-Id')
+                            or DEV_PROJECT_ID),
+                roles=_roles(roles) if roles is not None else list(DEV_ROLES),
+                request_id=request_id)
+        return context.RequestContext(
+            auth_token=header('X-Auth-Token'),
+            user_id=header('X-User-Id'),
+            user_name=header('X-User-Name'),
+            project_id=header('X-Project-Id') or header('X-Tenant-Id'),
+            project_name=header('X-Project-Name'),
+            user_domain_id=header('X-User-Domain-Id'),
+            project_domain_id=header('X-Project-Domain-Id'),
+            roles=_roles(roles or ''),
+            request_id=request_id)

@@ -1,0 +1,68 @@
+"""Query-string parameters shared by list requests."""
+
+import json
+
+from freezer_api import exception
+from freezer_api.api import body as bodies
+
+_TRUE = ('1', 'true', 'yes', 'on')
+_FALSE = ('0', 'false', 'no', 'off')
+
+
+def _int_param(req, name, default, low, high):
+    raw = req.get_param(name)
+    if raw is None or raw == '':
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        bound = ('from %d to %d' % (low, high) if high is not None
+                 else 'at least %d' % low)
+        raise exception.BadRequest(
+            'Invalid %s %r: must be an integer %s' % (name, raw, bound),
+            code='freezer.request.invalid_%s' % name)
+    return value
+
+
+def paging(req, conf):
+    """Return ``(limit, offset)`` from the query string."""
+    limit = _int_param(req, 'limit', conf.api.default_limit, 1,
+                       conf.api.max_limit)
+    offset = _int_param(req, 'offset', 0, 0, None)
+    return limit, offset
+
+
+def boolean(req, name, default=False):
+    """Return a boolean query parameter.
+
+    :raises BadRequest: not a recognised boolean.
+    """
+    raw = req.get_param(name)
+    if raw is None or raw == '':
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise exception.BadRequest('Invalid %s %r: must be a boolean'
+                               % (name, raw),
+                               code='freezer.request.invalid_%s' % name)
+
+
+def search(req, max_body):
+    """Return the search filter: the JSON body of the GET, or the
+    ``search`` query parameter (JSON)."""
+    found = bodies.read_json(req, max_body, required=False)
+    raw = req.get_param('search')
+    if raw:
+        if found is not None:
+            raise exception.BadRequest('Send the search filter in the body '
+                                       'or the query string, not both')
+        try:
+            found = json.loads(raw)
+        except ValueError as exc:
+            raise exception.BadRequest('Malformed search parameter: %s'
+                                       % exc)
+    return found

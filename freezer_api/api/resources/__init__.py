@@ -1,0 +1,1 @@
+"""Falcon resources: ``Collection`` and ``Item`` per noun."""

@@ -1,0 +1,16 @@
+"""/actions: stored freezer actions."""
+
+from freezer_api.api.resources import base
+
+
+class _Actions:
+    kind = 'actions'
+    id_field = 'action_id'
+
+
+class Collection(_Actions, base.List, base.Create):
+    pass
+
+
+class Item(_Actions, base.Show, base.Replace, base.Update, base.Delete):
+    pass

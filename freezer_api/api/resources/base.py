@@ -1,0 +1,110 @@
+"""What every resource shares: the realm of the request, policy first,
+then the body, then the document rules; and the responders of plain CRUD,
+as mixins that each noun composes.
+
+A resource serves one API version (``deps.api``), so that a route table can
+map v1, v2 and v3 paths to instances of the same classes.
+"""
+
+import falcon
+
+from freezer_api import exception
+from freezer_api.api import body as bodies
+from freezer_api.api import params
+from freezer_api.objects import realm as realms
+
+
+class Deps:
+    """What resources need: config, policy, document rules, store."""
+
+    def __init__(self, conf, policy, documents, store, hooks):
+        self.conf = conf
+        self.policy = policy
+        self.documents = documents
+        self.store = store
+        self.hooks = hooks
+        self.max_body = conf.oslo_middleware.max_request_body_size
+
+
+class Resource:
+    """Base of every resource bound to a kind of document."""
+
+    kind = None           # e.g. 'jobs'
+    id_field = None       # e.g. 'job_id'
+
+    def __init__(self, deps, api):
+        self.deps = deps
+        self.api = api
+        self.docs = deps.documents[self.kind] if self.kind else None
+
+    def realm(self, req, rule, project_id=None, all_projects=False):
+        """Authorize ``rule`` and return the caller's realm.
+
+        Policy is checked before anything of the body is looked at.
+        """
+        ctx = req.context.ctx
+        if self.api == 'v1':
+            self.deps.policy.authorize(ctx, rule, ctx.project_id)
+            return realms.v1(ctx)
+        self.deps.policy.authorize(ctx, rule, project_id)
+        if project_id != ctx.project_id and not ctx.can_act_on_any_project():
+            raise exception.Forbidden(
+                'Project %s is not the project of your token' % project_id,
+                code='freezer.project.forbidden')
+        return realms.project(ctx, self.api, project_id, all_projects)
+
+    def body(self, req):
+        return bodies.read_object(req, self.deps.max_body)
+
+    def rule(self, action):
+        return '%s:%s' % (self.kind, action)
+
+
+class List(Resource):
+    def list_realm(self, req, project_id):
+        return self.realm(req, self.rule('get_all'), project_id)
+
+    def on_get(self, req, resp, project_id=None):
+        realm = self.list_realm(req, project_id)
+        limit, offset = params.paging(req, self.deps.conf)
+        found = self.docs.list(realm, params.search(req, self.deps.max_body),
+                               limit, offset)
+        resp.media = {self.kind: found}
+
+
+class Create(Resource):
+    def on_post(self, req, resp, project_id=None):
+        realm = self.realm(req, self.rule('create'), project_id)
+        doc_id = self.docs.create(realm, self.body(req))
+        resp.status = falcon.HTTP_201
+        resp.media = {self.id_field: doc_id}
+
+
+class Show(Resource):
+    def on_get(self, req, resp, item_id, project_id=None):
+        realm = self.realm(req, self.rule('get'), project_id)
+        resp.media = self.docs.get(realm, item_id)
+
+
+class Replace(Resource):
+    replace_rule = 'replace'
+
+    def on_post(self, req, resp, item_id, project_id=None):
+        realm = self.realm(req, self.rule(self.replace_rule), project_id)
+        version = self.docs.replace(realm, item_id, self.body(req))
+        resp.status = falcon.HTTP_201
+        resp.media = {self.id_field: item_id, 'version': version}
+
+
+class Update(Resource):
+    def on_patch(self, req, resp, item_id, project_id=None):
+        realm = self.realm(req, self.rule('update'), project_id)
+        version = self.docs.update(realm, item_id, self.body(req))
+        resp.media = {self.id_field: item_id, 'version': version}
+
+
+class Delete(Resource):
+    def on_delete(self, req, resp, item_id, project_id=None):
+        realm = self.realm(req, self.rule('delete'), project_id)
+        self.docs.delete(realm, item_id)
+        resp.status = falcon.HTTP_204

@@ -1,0 +1,69 @@
+"""GET /: the version list (300 Multiple Choices, as upstream), and the
+JSON Home documents of each version."""
+
+import json
+
+import falcon
+
+#: id, status, date of the version's last change. ``extra`` is merged into
+#: the entry (v3 adds its microversion range there).
+VERSIONS = [
+    {'id': 'v1', 'status': 'DEPRECATED', 'updated': '2015-03-23T13:45:00Z'},
+    {'id': 'v2', 'status': 'CURRENT', 'updated': '2018-02-21T13:30:00Z'},
+]
+
+
+def version_entry(req, version):
+    """One version with its self link built from this request's host."""
+    entry = dict(version)
+    entry['links'] = [{'rel': 'self',
+                       'href': '%s/%s/' % (req.prefix, version['id'])}]
+    return entry
+
+
+class Root:
+    """GET /: every version this process serves."""
+
+    def __init__(self, versions):
+        self.versions = versions
+
+    def on_get(self, req, resp):
+        resp.status = falcon.HTTP_300
+        resp.media = {'versions': [version_entry(req, v)
+                                   for v in self.versions]}
+
+
+def _resource(prefix, rel, href, allow, variables):
+    return 'rel/%s' % rel, {
+        'href-template': prefix + href,
+        'href-vars': {name: 'param/%s' % name for name in variables},
+        'hints': {'allow': allow, 'formats': {'application/json': {}}},
+    }
+
+
+def home_document(api):
+    """The JSON Home document of ``api`` ('v1', 'v2' or 'v3')."""
+    if api == 'v1':
+        prefix, scope = '/v1', []
+    else:
+        prefix, scope = '/%s/{project_id}' % api, ['project_id']
+    entries = [
+        _resource(prefix, 'backups', '/backups/{backup_id}', ['GET'],
+                  scope + ['backup_id']),
+        _resource(prefix, 'jobs', '/jobs{?offset,limit}', ['GET', 'POST'],
+                  scope),
+        _resource(prefix, 'job', '/jobs/{job_id}',
+                  ['GET', 'PATCH', 'POST', 'DELETE'], scope + ['job_id']),
+    ]
+    return {'resources': dict(entries)}
+
+
+class Home:
+    """GET /v1, /v2, /v3/...: JSON Home of one version."""
+
+    def __init__(self, api):
+        self.text = json.dumps(home_document(api))
+
+    def on_get(self, req, resp, project_id=None):
+        resp.content_type = 'application/json-home'
+        resp.text = self.text

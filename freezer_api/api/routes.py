@@ -1,0 +1,50 @@
+"""The route table: every path of every API version, and its resource.
+
+v1 paths have no project; v2 paths are ``/v2/{project_id}/...``. The same
+resource classes serve both: they are told which version they serve.
+"""
+
+from freezer_api.api.resources import action
+from freezer_api.api.resources import backup
+from freezer_api.api.resources import client
+from freezer_api.api.resources import health
+from freezer_api.api.resources import job
+from freezer_api.api.resources import session
+from freezer_api.api.resources import version
+
+#: Paths that need no authentication.
+PUBLIC_PATHS = ('/', '/healthcheck', '/health')
+
+#: (path below the version prefix, v1 resource, v2+ resource)
+DOCUMENT_ROUTES = [
+    ('/backups', backup.Collection, backup.Collection),
+    ('/backups/{item_id}', backup.ItemV1, backup.Item),
+    ('/clients', client.Collection, client.Collection),
+    ('/clients/{item_id}', client.Item, client.Item),
+    ('/jobs', job.Collection, job.Collection),
+    ('/jobs/{item_id}', job.Item, job.Item),
+    ('/jobs/{item_id}/event', job.Event, job.Event),
+    ('/actions', action.Collection, action.Collection),
+    ('/actions/{item_id}', action.Item, action.Item),
+    ('/sessions', session.Collection, session.Collection),
+    ('/sessions/{item_id}', session.Item, session.Item),
+    ('/sessions/{item_id}/action', session.Action, session.Action),
+    ('/sessions/{item_id}/jobs/{job_id}', session.Job, session.Job),
+]
+
+PREFIXES = {'v1': '/v1', 'v2': '/v2/{project_id}'}
+
+
+def add_routes(app, deps, versions=('v1', 'v2')):
+    """Add every route of ``versions`` to a falcon App."""
+    app.add_route('/', version.Root([v for v in version.VERSIONS
+                                     if v['id'] in versions]))
+    probe = health.Health(deps.store)
+    app.add_route('/healthcheck', probe)
+    app.add_route('/health', probe)
+    for api in versions:
+        prefix = PREFIXES[api]
+        app.add_route('/%s' % api, version.Home(api))
+        for path, v1_class, later_class in DOCUMENT_ROUTES:
+            cls = v1_class if api == 'v1' else later_class
+            app.add_route(prefix + path, cls(deps, api))

@@ -1,0 +1,131 @@
+"""Assembling the WSGI application.
+
+``init_application()`` reads the configuration, sets up logging and opens the
+store; ``create_app(conf, store)`` builds the app from them (tests call it
+directly with their own store).
+
+Middleware order, outermost first:
+  HTTPProxyToWSGI  - X-Forwarded-*, only when [oslo_middleware]
+                     enable_proxy_headers_parsing is set
+  public bypass    - /, /health* skip authentication
+  auth_token       - keystone mode only; delay_auth_decision so that the 401
+                     is ours, in our JSON error shape
+  falcon App: Identity (request id, context) -> Limits (body size, Accept)
+              -> resource
+"""
+
+import logging
+
+import falcon
+from oslo_log import log as oslo_log
+from oslo_middleware import http_proxy_to_wsgi
+
+from freezer_api import conf as conf_pkg
+from freezer_api import policy
+from freezer_api.api import errors
+from freezer_api.api import routes
+from freezer_api.api.middleware import identity
+from freezer_api.api.middleware import limits
+from freezer_api.api.resources import base
+from freezer_api.objects import action
+from freezer_api.objects import backup
+from freezer_api.objects import client
+from freezer_api.objects import hooks as hooks_mod
+from freezer_api.objects import job
+from freezer_api.objects import session
+from freezer_api.storage import driver
+
+LOG = logging.getLogger(__name__)
+
+
+def documents(conf, store, hooks):
+    """The document rules of every kind, keyed by kind."""
+    jobs = job.Jobs(store, conf, hooks)
+    return {
+        'backups': backup.Backups(store, conf, hooks),
+        'clients': client.Clients(store, conf, hooks),
+        'jobs': jobs,
+        'actions': action.Actions(store, conf, hooks),
+        'sessions': session.Sessions(store, conf, hooks, jobs=jobs),
+    }
+
+
+def create_falcon_app(conf, store, hooks=None):
+    """The bare falcon App (no authentication middleware)."""
+    hooks = hooks or hooks_mod.Hooks()
+    deps = base.Deps(conf, policy.Policy(conf),
+                     documents(conf, store, hooks), store, hooks)
+    app = falcon.App(middleware=[
+        identity.Identity(conf, routes.PUBLIC_PATHS),
+        limits.Limits(conf, exempt_accept_paths=routes.PUBLIC_PATHS),
+    ])
+    app.req_options.strip_url_path_trailing_slash = True
+    app.req_options.keep_blank_qs_values = False
+    app.resp_options.default_media_type = falcon.MEDIA_JSON
+    errors.install(app)
+    routes.add_routes(app, deps)
+    return app
+
+
+class PublicBypass:
+    """Send public paths to the bare app, everything else through auth."""
+
+    def __init__(self, app, protected, public_paths):
+        self.app = app
+        self.protected = protected
+        self.public = frozenset(public_paths)
+
+    def __call__(self, environ, start_response):
+        path = environ.get('PATH_INFO') or '/'
+        if path != '/':
+            path = path.rstrip('/')
+        if path in self.public:
+            return self.app(environ, start_response)
+        return self.protected(environ, start_response)
+
+
+def _with_auth_token(app, conf):
+    from keystonemiddleware import auth_token
+    protected = auth_token.AuthProtocol(app, {
+        'oslo_config_config': conf,
+        'delay_auth_decision': True,
+    })
+    return PublicBypass(app, protected, routes.PUBLIC_PATHS)
+
+
+def create_app(conf, store, hooks=None):
+    """The full WSGI application for ``conf`` over ``store``."""
+    app = create_falcon_app(conf, store, hooks)
+    wsgi = app
+    if conf.auth_strategy == 'keystone':
+        wsgi = _with_auth_token(app, conf)
+    else:
+        LOG.warning('*** auth_strategy = noauth: freezer-api runs WITHOUT '
+                    'AUTHENTICATION and trusts the X-User-Id, X-Project-Id '
+                    'and X-Roles headers. Development only; keep it on '
+                    'loopback. ***')
+    if conf.oslo_middleware.enable_proxy_headers_parsing:
+        wsgi = _Wsgi(http_proxy_to_wsgi.HTTPProxyToWSGI(wsgi, conf=conf))
+    return wsgi
+
+
+class _Wsgi:
+    """A plain WSGI callable around webob-style middleware."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def setup_logging(conf):
+    oslo_log.setup(conf, 'freezer-api')
+
+
+def init_application(args=None, default_config_files=None):
+    """Read the configuration, open the store, return the WSGI app."""
+    conf = conf_pkg.make_conf(args, default_config_files)
+    setup_logging(conf)
+    store = driver.open_store(conf)
+    return create_app(conf, store)

@@ -1,0 +1,1 @@
+"""Console scripts and the WSGI entry point."""

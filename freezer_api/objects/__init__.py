@@ -1,0 +1,1 @@
+"""Business rules, above the store and below HTTP: one module per noun."""

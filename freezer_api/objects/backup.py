@@ -1,0 +1,52 @@
+"""Backups: backup metadata wrapped with its owner."""
+
+from freezer_api.objects import documents
+from freezer_api.schemas import backup as schemas
+
+
+class Backups(documents.Documents):
+    kind = 'backups'
+    id_field = 'backup_id'
+    create_schema = schemas.CREATE
+    patch_schema = schemas.PATCH
+
+    def choose_id(self, realm, body):
+        return documents.new_id()
+
+    def build(self, realm, body, doc_id):
+        metadata = dict(body)
+        doc = {'backup_id': doc_id, 'user_id': realm.user_id,
+               'user_name': realm.user_name, 'project_id': realm.project_id,
+               'backup_metadata': metadata}
+        if 'status' in metadata:
+            doc['status'] = metadata.pop('status')
+        return doc
+
+    def view(self, realm, doc):
+        shown = {'backup_id': doc['backup_id'], 'user_id': doc['user_id']}
+        if realm.api == 'v1':
+            shown['user_name'] = doc.get('user_name')
+        else:
+            shown['project_id'] = doc['project_id']
+            if 'status' in doc:
+                shown['status'] = doc['status']
+        shown['backup_metadata'] = doc['backup_metadata']
+        return shown
+
+    def update(self, realm, doc_id, patch):
+        """Set ``status`` and merge ``backup_metadata``; return the view."""
+        self.validate(self.patch_schema, patch)
+
+        def change(doc):
+            if 'status' in patch:
+                doc['status'] = patch['status']
+            if 'backup_metadata' in patch:
+                meta = documents.merge(doc['backup_metadata'],
+                                       patch['backup_metadata'])
+                meta.pop('status', None)
+                self.validate(self.create_schema, meta)
+                doc['backup_metadata'] = meta
+            return doc, doc
+
+        doc, _version = self.modify(realm, doc_id, change)
+        return self.view(realm, doc)

@@ -1,0 +1,194 @@
+"""What every kind of document shares: ids, CRUD, merge, compare-and-set.
+
+Each noun module subclasses ``Documents`` and overrides the hooks that make
+it different (how a new document is built, how it is validated, how it is
+shown). Resources call these methods; nothing here knows about HTTP.
+"""
+
+import copy
+import random
+import time
+import uuid
+
+from freezer_api import exception
+from freezer_api.objects import realm as realms
+from freezer_api.objects import search
+from freezer_api.schemas import validate as schema
+
+
+def new_id():
+    """A fresh document id: 32 hex digits, as upstream makes them."""
+    return uuid.uuid4().hex
+
+
+def merge(stored, patch):
+    """Return ``stored`` with ``patch`` merged in: objects are merged key by
+    key, everything else (lists included) is replaced."""
+    merged = dict(stored)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def modify(store, kind, doc_id, scope, change, attempts=200):
+    """Apply ``change(doc) -> (new_doc or None, result)`` atomically.
+
+    The document is read, changed and written back only if nobody wrote it
+    in between; otherwise the whole step is retried on the fresh document.
+    ``new_doc`` None means "nothing to write". Returns ``(result, version)``.
+
+    :raises NotFound: no such document in ``scope``.
+    :raises Conflict: still losing the race after ``attempts`` tries.
+    """
+    for attempt in range(attempts):
+        record = store.get(kind, doc_id, scope)
+        new_doc, result = change(copy.deepcopy(record.doc))
+        if new_doc is None:
+            return result, record.version
+        try:
+            version = store.replace(kind, doc_id, new_doc, record.version,
+                                    scope)
+            return result, version
+        except exception.VersionConflict:
+            # NOTE: a short random pause spreads retrying writers apart.
+            time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
+    raise exception.Conflict('%s %s is being changed by too many requests; '
+                             'try again' % (kind.rstrip('s'), doc_id))
+
+
+class Documents:
+    """CRUD of one kind of document."""
+
+    kind = None          # store kind, e.g. 'jobs'
+    id_field = None      # e.g. 'job_id'
+    create_schema = None
+    replace_schema = None
+    patch_schema = None
+    protected = ('user_id', 'project_id')
+
+    def __init__(self, store, conf, hooks=None):
+        self.store = store
+        self.conf = conf
+        self.hooks = hooks
+
+    @property
+    def noun(self):
+        return self.kind.rstrip('s')
+
+    # -- hooks ------------------------------------------------------------
+
+    def choose_id(self, realm, body):
+        """Id of a new document (body's id, or a fresh one)."""
+        return body.get(self.id_field) or new_id()
+
+    def build(self, realm, body, doc_id):
+        """The document to store for a validated create body."""
+        doc = dict(body)
+        doc.update(realms.owner_fields(realm))
+        doc[self.id_field] = doc_id
+        return doc
+
+    def check(self, realm, doc):
+        """Rules beyond the schema, on a complete document."""
+
+    def check_update(self, realm, doc, patch):
+        """Rules checked on the document a PATCH produces."""
+        self.check(realm, doc)
+
+    def view(self, realm, doc):
+        """The document as the API shows it."""
+        return doc
+
+    # -- operations -------------------------------------------------------
+
+    def validate(self, schema_, body):
+        if not isinstance(body, dict):
+            raise exception.BadRequest('The request body must be a JSON '
+                                       'object')
+        schema.validate(schema_, body, self.noun)
+
+    def create(self, realm, body):
+        """Store a new document; return its id."""
+        self.validate(self.create_schema, body)
+        doc_id = self.choose_id(realm, body)
+        doc = self.build(realm, body, doc_id)
+        self.check(realm, doc)
+        self.store.create(self.kind, doc_id, doc)
+        return doc_id
+
+    def get(self, realm, doc_id):
+        return self.view(realm, self.store.get(self.kind, doc_id,
+                                               realm.scope).doc)
+
+    def list(self, realm, search_filter=None, limit=10, offset=0):
+        query = search.parse(search_filter)
+        records = self.store.search(self.kind, realm.scope, query, limit,
+                                    offset)
+        return [self.view(realm, r.doc) for r in records]
+
+    def delete(self, realm, doc_id):
+        self.store.delete(self.kind, doc_id, realm.scope)
+
+    def update(self, realm, doc_id, patch):
+        """Merge ``patch`` into the document; return the new version."""
+        self.validate(self.patch_schema, patch)
+        patch = {k: v for k, v in patch.items()
+                 if k not in self.protected and k != self.id_field}
+
+        def change(doc):
+            merged = self.merged(realm, doc, patch)
+            self.validate(self.replace_schema or self.create_schema,
+                          merged)
+            self.check_update(realm, merged, patch)
+            return merged, None
+
+        return self.modify(realm, doc_id, change)[1]
+
+    def merged(self, realm, doc, patch):
+        """The document after a PATCH (before validation)."""
+        return merge(doc, patch)
+
+    def replace(self, realm, doc_id, body):
+        """Create or replace the document at ``doc_id``; return its version.
+
+        A document of another owner with that id is never touched.
+        """
+        self.validate(self.replace_schema or self.create_schema, body)
+        doc = self.build(realm, body, doc_id)
+        self.check(realm, doc)
+        while True:
+            try:
+                current = self.store.get(self.kind, doc_id, realm.scope)
+            except exception.NotFound:
+                try:
+                    return self.store.create(self.kind, doc_id, doc)
+                except exception.AlreadyExists:
+                    self._raise_if_foreign(realm, doc_id)
+                    continue
+            try:
+                return self.store.replace(self.kind, doc_id,
+                                          self.keep_on_replace(current.doc,
+                                                               doc),
+                                          current.version, realm.scope)
+            except exception.VersionConflict:
+                continue
+
+    def keep_on_replace(self, stored, doc):
+        """What a replace keeps of the stored document (nothing here)."""
+        return doc
+
+    def _raise_if_foreign(self, realm, doc_id):
+        try:
+            self.store.get(self.kind, doc_id, realm.scope)
+        except exception.NotFound:
+            raise exception.AlreadyExists(
+                self.kind, doc_id,
+                '%s id %s is already in use' % (self.noun, doc_id))
+
+    def modify(self, realm, doc_id, change):
+        attempts = self.conf.api.max_retries_on_conflict
+        return modify(self.store, self.kind, doc_id, realm.scope, change,
+                      attempts)

@@ -1,0 +1,134 @@
+"""Jobs: what a client runs, when, and the events that drive it."""
+
+import time
+
+from freezer_api import exception
+from freezer_api.objects import client as clients
+from freezer_api.objects import documents
+from freezer_api.objects import schedule
+from freezer_api.schemas import job as schemas
+
+_CAPABILITY_OF = (('action', 'supported_actions'),
+                  ('mode', 'supported_modes'),
+                  ('storage', 'supported_storages'),
+                  ('engine_name', 'supported_engines'))
+
+
+def expand_action_defaults(doc):
+    """Copy ``action_defaults`` into every action that lacks those keys."""
+    defaults = doc.pop('action_defaults', None)
+    if not defaults:
+        return doc
+    for job_action in doc.get('job_actions', []):
+        action = job_action.setdefault('freezer_action', {})
+        for key, value in defaults.items():
+            if action.get(key) is None:
+                action[key] = value
+    return doc
+
+
+def apply_event(doc, event):
+    """Apply a start/stop/abort event to a job; return (doc or None, result).
+
+    ``None`` means the event was already requested: nothing to write.
+    """
+    job_schedule = doc.setdefault('job_schedule', {})
+    if job_schedule.get('event') == event:
+        return None, '%s already requested' % event
+    job_schedule['event'] = event
+    if event == 'start':
+        job_schedule['status'] = ''
+        job_schedule['result'] = ''
+    return doc, 'success'
+
+
+class Jobs(documents.Documents):
+    kind = 'jobs'
+    id_field = 'job_id'
+    create_schema = schemas.CREATE
+    patch_schema = schemas.PATCH
+    protected = ('user_id', 'project_id', 'user_credentials')
+
+    def choose_id(self, realm, body):
+        # NOTE: v1 always made a new id; v2 honours the caller's.
+        if realm.api == 'v1':
+            return documents.new_id()
+        return super().choose_id(realm, body)
+
+    def build(self, realm, body, doc_id):
+        doc = expand_action_defaults(super().build(realm, body, doc_id))
+        doc.setdefault('job_schedule', {})
+        return doc
+
+    def create(self, realm, body):
+        self.validate(self.create_schema, body)
+        doc_id = self.choose_id(realm, body)
+        doc = self.build(realm, body, doc_id)
+        doc['job_schedule'].update(time_created=int(time.time()),
+                                   time_started=-1, time_ended=-1)
+        self.check(realm, doc)
+        self.check_client(realm, doc)
+        self.store.create(self.kind, doc_id, doc)
+        return doc_id
+
+    def replace(self, realm, doc_id, body):
+        self.validate(self.create_schema, body)
+        self.check_client(realm, self.build(realm, body, doc_id))
+        return super().replace(realm, doc_id, body)
+
+    def check(self, realm, doc):
+        schedule.check(doc.get('job_schedule', {}))
+
+    def check_client(self, realm, doc):
+        """The job's client must be registered in the project and support
+        every action (v2 and later; v1 never checked)."""
+        if realm.api == 'v1':
+            return
+        try:
+            client = self.store.get('clients', doc['client_id'],
+                                    realm.scope).doc
+        except exception.NotFound:
+            raise exception.Unprocessable(
+                'Client %s not found' % doc['client_id'],
+                code='freezer.job.client_not_found')
+        supported = clients.capabilities(client)
+        for job_action in doc.get('job_actions', []):
+            action = job_action.get('freezer_action', {})
+            for field, capability in _CAPABILITY_OF:
+                value = action.get(field)
+                if value is not None and value not in supported[capability]:
+                    raise exception.Unprocessable(
+                        'Client %s does not support %s %r'
+                        % (doc['client_id'], field, value),
+                        code='freezer.job.unsupported_action')
+
+    def merged(self, realm, doc, patch):
+        return expand_action_defaults(documents.merge(doc, patch))
+
+    def check_update(self, realm, doc, patch):
+        self.check(realm, doc)
+        if 'job_actions' in patch or 'client_id' in patch:
+            self.check_client(realm, doc)
+
+    def list(self, realm, search_filter=None, limit=10, offset=0):
+        jobs = super().list(realm, search_filter, limit, offset)
+        if self.hooks.active:
+            for item in (search_filter or {}).get('match', []):
+                if isinstance(item, dict) and 'client_id' in item:
+                    self.hooks.jobs_polled(realm, item['client_id'])
+        return jobs
+
+    def event(self, realm, job_id, body):
+        """Apply ``{"start"|"stop"|"abort": ...}``; return the result text."""
+        if not isinstance(body, dict) or len(body) != 1:
+            raise exception.BadRequest('Bad event request format: send one '
+                                       'of start, stop or abort')
+        self.validate(schemas.EVENT, body)
+        event = next(iter(body))
+
+        def change(doc):
+            if event == 'start' and self.hooks.active:
+                self.hooks.before_start(realm, doc)
+            return apply_event(doc, event)
+
+        return self.modify(realm, job_id, change)[0]

@@ -1,0 +1,13 @@
+"""Rules of clients."""
+
+from freezer_api.policies import base
+
+
+def list_rules():
+    return base.crud_rules('client', 'clients',
+                           base.ADMIN_OR_READER_OR_SERVICE,
+                           base.ADMIN_OR_OWNER, replace=False) + [
+        base.rule('clients:create_central', base.ADMIN_OR_SERVICE,
+                  'Register a central (multi-project) client.',
+                  [('POST', '/v2/{project_id}/clients')]),
+    ]

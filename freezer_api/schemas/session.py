@@ -1,0 +1,53 @@
+"""Schema of a session and of its start/end actions."""
+
+from freezer_api.schemas import common
+
+_TAG = {'type': ['integer', 'string'], 'pattern': r'^\d+$'}
+
+CREATE = {
+    'type': 'object',
+    'additionalProperties': True,
+    'properties': {
+        'session_id': common.ID,
+        'user_id': common.ID,
+        'project_id': common.ID,
+        'session_tag': {'type': 'integer', 'minimum': 0},
+        'description': common.NULLABLE_STRING,
+        'hold_off': {'type': 'integer', 'minimum': 0},
+        'schedule': common.SCHEDULE,
+        'time_start': common.INT,
+        'time_end': common.INT,
+        'time_started': common.INT,
+        'time_ended': common.INT,
+        'status': {'enum': ['active', 'running', 'completed']},
+        'result': {'enum': ['', 'success', 'fail']},
+    },
+    'required': ['schedule'],
+}
+
+REPLACE = dict(CREATE, required=['schedule', 'session_tag'])
+
+PATCH = common.patch_of(CREATE)
+
+START = {
+    'type': 'object',
+    'additionalProperties': True,
+    'properties': {'job_id': common.ID, 'current_tag': _TAG},
+    'required': ['job_id', 'current_tag'],
+}
+
+END = {
+    'type': 'object',
+    'additionalProperties': True,
+    'properties': {'job_id': common.ID, 'current_tag': _TAG,
+                   'result': {'enum': ['success', 'fail', 'aborted']}},
+    'required': ['job_id', 'current_tag', 'result'],
+}
+
+ACTION = {
+    'type': 'object',
+    'minProperties': 1,
+    'maxProperties': 1,
+    'properties': {'start': START, 'end': END},
+    'additionalProperties': False,
+}
