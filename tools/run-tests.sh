@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run the whole test suite.
+#
+#   bash tools/run-tests.sh [pytest arguments]
+#
+# System packages (Apache + mod_wsgi, shellcheck) come from Debian when
+# missing; Python packages go into tox's virtualenv; the Elasticsearch and
+# OpenSearch zips (Maven Central) and Keystone (PyPI) are fetched by the test
+# fixtures into .cache/ (git-ignored) on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CACHE="$ROOT/.cache"
+mkdir -p "$CACHE/venvs"
+
+need_apt=()
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
+[ -e /usr/lib/apache2/modules/mod_wsgi.so ] || need_apt+=(libapache2-mod-wsgi-py3)
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "Installing system packages: ${need_apt[*]}"
+        apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}"
+    else
+        echo "Missing system packages (run as root or install them): ${need_apt[*]}" >&2
+        exit 1
+    fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x "$CACHE/venvs/tox/bin/tox" ]; then
+    "$PY" -m venv "$CACHE/venvs/tox"
+    "$CACHE/venvs/tox/bin/pip" install -q -U pip tox
+fi
+exec "$CACHE/venvs/tox/bin/tox" -e py3 -- "$@"
