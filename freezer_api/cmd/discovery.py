@@ -1,9 +1,9 @@
-"""Where a deployed service finds its configuration files.
+"""Where a deployed service finds its configuration file.
 
 ``$OS_FREEZER_CONFIG_DIR/freezer-api.conf`` when the variable is set, else
-``/etc/freezer/freezer-api.conf``; a ``freezer-api.conf.d`` directory next to
-it is read too. The WSGI entry point and ``freezer-status`` use this instead
-of a server's command line, which belongs to the server (uwsgi, httpd).
+``/etc/freezer/freezer-api.conf``. The WSGI entry point and ``freezer-status``
+use this instead of a command line: under uWSGI or Apache the process's
+``sys.argv`` belongs to the server, not to us.
 """
 
 import os
@@ -22,19 +22,21 @@ def config_dir(environ=None):
 
 
 def config_files(environ=None):
-    """Return ``(files, dirs)`` to pass as oslo.config's defaults.
+    """Return the list of files to pass as oslo.config's defaults.
+
+    Empty when ``/etc/freezer/freezer-api.conf`` does not exist (every option
+    then has its default).
 
     :raises freezer_api.exception.ConfigError: when ``OS_FREEZER_CONFIG_DIR``
-        is set but holds no ``freezer-api.conf`` (a typo there would otherwise
-        start a service with every option at its default).
+        is set but holds no ``freezer-api.conf``: a typo there must not start
+        a service with every option at its default.
     """
     environ = os.environ if environ is None else environ
-    directory = config_dir(environ)
-    path = os.path.join(directory, FILE_NAME)
-    files = [path] if os.path.isfile(path) else []
-    if not files and environ.get(ENV_VAR):
+    path = os.path.join(config_dir(environ), FILE_NAME)
+    if os.path.isfile(path):
+        return [path]
+    if environ.get(ENV_VAR):
         raise exception.ConfigError(
-            '%s=%s but %s does not exist' % (ENV_VAR, directory, path))
-    conf_d = path + '.d'
-    dirs = [conf_d] if os.path.isdir(conf_d) else []
-    return files, dirs
+            '%s is set to %s, which holds no %s'
+            % (ENV_VAR, environ[ENV_VAR], FILE_NAME))
+    return []

@@ -78,16 +78,9 @@ class Checks(upgradecheck.UpgradeCommands):
 def main(argv=None):
     """Run ``freezer-status``; return its exit code."""
     conf = conf_pkg.register_all(cfg.ConfigOpts())
-    files, dirs = discovery.config_files()
     argv = sys.argv[1:] if argv is None else argv
-    # NOTE: oslo.upgradecheck's main() cannot pass config dirs, so this does
-    # what it does: register the sub-command, parse, and publish the parsed
-    # config where check() looks for --json.
-    upgradecheck.register_cli_options(conf, Checks(conf))
-    conf(args=argv, project='freezer', prog='freezer-status',
-         default_config_files=files, default_config_dirs=dirs)
-    upgradecheck.CONF = conf
-    return upgradecheck.run(conf)
+    return upgradecheck.main(conf, 'freezer', Checks(conf), argv=argv,
+                             default_config_files=discovery.config_files())
 
 
 if __name__ == '__main__':

@@ -3,23 +3,14 @@
 Used by uWSGI (``--module freezer_api.cmd.wsgi:application``) and by Apache
 mod_wsgi (``WSGIScriptAlias / .../freezer_api/cmd/wsgi.py``). The
 configuration is ``freezer-api.conf`` in ``$OS_FREEZER_CONFIG_DIR`` when
-set, else in ``/etc/freezer``; the server's own ``sys.argv`` is never read.
+set, else in ``/etc/freezer`` (:mod:`freezer_api.cmd.discovery`); the
+server's own ``sys.argv`` is never parsed.
 """
 
-import os
-
 from freezer_api import app
+from freezer_api.cmd import discovery
 
-CONFIG_DIR_ENV = 'OS_FREEZER_CONFIG_DIR'
-DEFAULT_CONFIG_DIR = '/etc/freezer'
-
-
-def config_files(environ=os.environ):
-    """The configuration files the WSGI application reads."""
-    directory = environ.get(CONFIG_DIR_ENV) or DEFAULT_CONFIG_DIR
-    path = os.path.join(directory, 'freezer-api.conf')
-    return [path] if os.path.exists(path) else []
-
-
-application = app.init_application(args=[],
-                                   default_config_files=config_files())
+# NOTE: built at import so that a broken configuration stops the server at
+# start (uwsgi --need-app) instead of failing every request later.
+application = app.init_application(
+    args=[], default_config_files=discovery.config_files())
