@@ -1,0 +1,241 @@
+"""Jobs: create, schedule validation, action_defaults, PATCH, replace,
+events."""
+
+import pytest
+
+from tests.api.conftest import job_doc
+
+
+@pytest.fixture
+def job_id(alice, registered):
+    resp = alice.post('/jobs', json=job_doc())
+    assert resp.status_code == 201, resp.text
+    return resp.json['job_id']
+
+
+def test_create_then_show(alice, job_id):
+    job = alice.get('/jobs/%s' % job_id).json
+    assert job['job_id'] == job_id
+    assert job['user_id'] == 'alice'
+    assert job['client_id'] == 'p1_host1'
+    assert job['job_actions'] == job_doc()['job_actions']
+    schedule = job['job_schedule']
+    assert schedule['schedule_interval'] == '1 days'
+    assert schedule['time_started'] == -1
+    assert schedule['time_ended'] == -1
+    assert isinstance(schedule['time_created'], int)
+
+
+def test_caller_cannot_set_owner(alice, registered):
+    resp = alice.post('/jobs', json=job_doc(user_id='blabla'))
+    job = alice.get('/jobs/%s' % resp.json['job_id']).json
+    assert job['user_id'] == 'alice'
+
+
+def test_v1_always_makes_a_new_id_v2_keeps_the_given_one(alice, registered):
+    resp = alice.post('/jobs', json=job_doc(job_id='myjob'))
+    assert resp.status_code == 201
+    if alice.version == 'v1':
+        assert resp.json['job_id'] != 'myjob'
+    else:
+        assert resp.json['job_id'] == 'myjob'
+        again = alice.post('/jobs', json=job_doc(job_id='myjob'))
+        assert again.status_code == 409
+
+
+def test_action_defaults_fill_every_action(alice, registered):
+    doc = job_doc(action_defaults={'log_file': '/tmp/log',
+                                   'container': 'shared'})
+    doc['job_actions'] = [
+        {'freezer_action': {'action': 'backup', 'backup_name': 'one'}},
+        {'freezer_action': {'action': 'backup', 'backup_name': 'two',
+                            'log_file': '/own/log'}},
+    ]
+    job_id = alice.post('/jobs', json=doc).json['job_id']
+    job = alice.get('/jobs/%s' % job_id).json
+    actions = [a['freezer_action'] for a in job['job_actions']]
+    assert actions == [
+        {'action': 'backup', 'backup_name': 'one', 'log_file': '/tmp/log',
+         'container': 'shared'},
+        {'action': 'backup', 'backup_name': 'two', 'log_file': '/own/log',
+         'container': 'shared'}]
+    assert 'action_defaults' not in job
+
+
+@pytest.mark.parametrize('schedule', [
+    {'schedule_date': '2015-06-02T16:20:00'},
+    {'schedule_date': '2015-06-02T16:20:00Z'},
+    {'schedule_interval': 'continuous'},
+    {'schedule_interval': '2 weeks',
+     'schedule_start_date': '2015-06-02T16:20:00',
+     'schedule_end_date': '2016-06-02T16:20:00'},
+    {'schedule_month': '1-6, 9-12', 'schedule_day': 'mon, wed, fri',
+     'schedule_hour': '03', 'schedule_minute': '25'},
+    {'schedule_day_of_week': 'mon-fri', 'schedule_hour': '*/2',
+     'schedule_second': '0,30', 'schedule_year': '2030',
+     'schedule_week': '1-53/2', 'schedule_day': 'last fri'},
+    {'status': 'stop', 'event': 'start', 'result': ''},
+])
+def test_valid_schedules_are_accepted(alice, registered, schedule):
+    resp = alice.post('/jobs', json=job_doc(job_schedule=schedule))
+    assert resp.status_code == 201, resp.text
+
+
+@pytest.mark.parametrize('schedule', [
+    {'schedule_date': 'tomorrow'},
+    {'schedule_date': '2015-13-02T16:20:00'},
+    {'schedule_interval': 'every day'},
+    {'schedule_interval': '3 fortnights'},
+    {'schedule_month': '13'},
+    {'schedule_month': '6-1'},
+    {'schedule_hour': '24'},
+    {'schedule_minute': '*/0'},
+    {'schedule_day_of_week': 'funday'},
+    {'schedule_second': '1,,2'},
+    {'status': 'flying'},
+    {'event': 'explode'},
+    {'unknown_key': 1},
+    {'schedule_start_date': '2016-01-01T00:00:00',
+     'schedule_end_date': '2015-01-01T00:00:00'},
+])
+def test_invalid_schedules_are_400_and_store_nothing(alice, registered,
+                                                      schedule):
+    resp = alice.post('/jobs', json=job_doc(job_schedule=schedule))
+    assert resp.status_code == 400, resp.text
+    assert resp.json['code'] == 'freezer.document.invalid'
+    assert alice.get('/jobs').json == {'jobs': []}
+
+
+@pytest.mark.parametrize('change', [
+    {'client_id': 'bad%project$id_host.domain.tld'},
+    {'client_id': 'p_bad_hostname.bad/domain.b'},
+    {'job_actions': 'nope'},
+    {'job_actions': [{'freezer_action': {'action': 'dance'}}]},
+    {'unexpected': True},
+])
+def test_invalid_jobs_are_400(alice, registered, change):
+    resp = alice.post('/jobs', json=job_doc(**change))
+    assert resp.status_code == 400, resp.text
+
+
+@pytest.mark.parametrize('missing', ['job_actions', 'job_schedule',
+                                     'client_id'])
+def test_required_fields(alice, registered, missing):
+    doc = job_doc()
+    del doc[missing]
+    assert alice.post('/jobs', json=doc).status_code == 400
+
+
+def test_patch_merges_schedule_and_keeps_the_rest(alice, job_id):
+    resp = alice.patch('/jobs/%s' % job_id,
+                       json={'job_schedule': {'status': 'scheduled'}})
+    assert resp.status_code == 200
+    assert resp.json['job_id'] == job_id
+    assert resp.json['version'] == 2
+    job = alice.get('/jobs/%s' % job_id).json
+    assert job['job_schedule']['status'] == 'scheduled'
+    assert job['job_schedule']['schedule_interval'] == '1 days'
+    resp = alice.patch('/jobs/%s' % job_id, json={'description': 'x'})
+    job = alice.get('/jobs/%s' % job_id).json
+    assert job['description'] == 'x'
+    assert job['job_schedule']['status'] == 'scheduled'
+
+
+def test_patch_invalid_changes_nothing(alice, job_id):
+    before = alice.get('/jobs/%s' % job_id).json
+    resp = alice.patch('/jobs/%s' % job_id,
+                       json={'job_schedule': {'schedule_hour': '99'}})
+    assert resp.status_code == 400
+    assert alice.get('/jobs/%s' % job_id).json == before
+
+
+def test_patch_cannot_change_owner_or_id(alice, job_id):
+    alice.patch('/jobs/%s' % job_id, json={'user_id': 'eve',
+                                           'job_id': 'other'})
+    job = alice.get('/jobs/%s' % job_id).json
+    assert job['user_id'] == 'alice'
+    assert job['job_id'] == job_id
+
+
+def test_post_on_item_replaces_or_creates(alice, registered, job_id):
+    replacement = job_doc(description='replaced')
+    resp = alice.post('/jobs/%s' % job_id, json=replacement)
+    assert resp.status_code == 201
+    assert resp.json['job_id'] == job_id
+    assert resp.json['version'] == 2
+    assert alice.get('/jobs/%s' % job_id).json['description'] == 'replaced'
+    resp = alice.post('/jobs/newjob', json=job_doc())
+    assert resp.status_code == 201
+    assert resp.json == {'job_id': 'newjob', 'version': 1}
+    assert alice.get('/jobs/newjob').status_code == 200
+
+
+def test_replace_of_foreign_id_never_touches_it(alice, mallory, job_id):
+    if mallory.version != 'v1':
+        mallory.post('/clients', json={'client_id': 'p2_h',
+                                       'hostname': 'h'})
+    resp = mallory.post('/jobs/%s' % job_id, json=job_doc('p2_h'))
+    assert resp.status_code == 409
+    assert alice.get('/jobs/%s' % job_id).json['client_id'] == 'p1_host1'
+
+
+def test_foreign_job_is_404_on_every_method(alice, mallory, job_id):
+    path = '/jobs/%s' % job_id
+    assert mallory.get(path).status_code == 404
+    assert mallory.patch(path, json={'description': 'x'}).status_code == 404
+    assert mallory.delete(path).status_code == 404
+    assert mallory.post(path + '/event',
+                        json={'start': None}).status_code == 404
+    assert mallory.get('/jobs').json == {'jobs': []}
+    assert alice.get(path).json['description'] == 'daily backup'
+
+
+def test_delete_job(alice, job_id):
+    assert alice.delete('/jobs/%s' % job_id).status_code == 204
+    assert alice.get('/jobs/%s' % job_id).status_code == 404
+    assert alice.delete('/jobs/%s' % job_id).status_code == 404
+
+
+@pytest.mark.parametrize('event', ['start', 'stop', 'abort'])
+def test_events(alice, job_id, event):
+    path = '/jobs/%s/event' % job_id
+    resp = alice.post(path, json={event: None})
+    assert resp.status_code == 202
+    assert resp.json == {'result': 'success'}
+    assert alice.get('/jobs/%s' % job_id).json['job_schedule'][
+        'event'] == event
+    again = alice.post(path, json={event: None})
+    assert again.json == {'result': '%s already requested' % event}
+
+
+def test_start_event_clears_status_and_result(alice, job_id):
+    alice.patch('/jobs/%s' % job_id, json={'job_schedule': {
+        'status': 'completed', 'result': 'fail', 'event': 'stop'}})
+    alice.post('/jobs/%s/event' % job_id, json={'start': None})
+    schedule = alice.get('/jobs/%s' % job_id).json['job_schedule']
+    assert (schedule['event'], schedule['status'], schedule['result']) == (
+        'start', '', '')
+
+
+@pytest.mark.parametrize('body', [{}, {'remove': None}, {'start': None,
+                                                         'stop': None},
+                                  ['start'], 'start'])
+def test_bad_events_are_400(alice, job_id, body):
+    resp = alice.post('/jobs/%s/event' % job_id, json=body)
+    assert resp.status_code == 400, resp.text
+
+
+def test_search_jobs_like_the_scheduler(alice, registered):
+    ids = []
+    for status in ('completed', 'scheduled', 'running'):
+        doc = job_doc(job_schedule={'status': status})
+        ids.append(alice.post('/jobs', json=doc).json['job_id'])
+    found = alice.search('/jobs', {'match_not': [{'status': 'completed'}],
+                                   'match': [{'client_id': 'p1_host1'}]})
+    assert [j['job_id'] for j in found.json['jobs']] == ids[1:]
+    found = alice.search('/jobs', {'match': [
+        {'job_schedule.status': 'running'}]})
+    assert [j['job_id'] for j in found.json['jobs']] == ids[2:]
+    cli_form = {'match': [{'_all': '[{"status": "scheduled"}]'}]}
+    found = alice.search('/jobs', cli_form)
+    assert [j['job_id'] for j in found.json['jobs']] == ids[1:2]
