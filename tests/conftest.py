@@ -8,6 +8,7 @@ from freezer_api.storage import driver
 
 pytest_plugins = [
     'tests.fixtures.stores',
+    'tests.fixtures.keystone',
 ]
 
 
