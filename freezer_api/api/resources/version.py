@@ -25,7 +25,10 @@ class Root:
     """GET /: every version this process serves."""
 
     def __init__(self, versions):
-        self.versions = versions
+        # NOTE: the CURRENT version comes first: freezer-tempest-plugin
+        # reads ``versions[0]`` as the version to use.
+        self.versions = sorted(versions,
+                               key=lambda v: v['status'] != 'CURRENT')
 
     def on_get(self, req, resp):
         resp.status = falcon.HTTP_300
