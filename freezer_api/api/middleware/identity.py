@@ -41,12 +41,12 @@ class Identity:
             req.context.ctx = self._from_headers(req, request_id, dev=True)
             return
         if req.get_header('X-Identity-Status') != 'Confirmed':
+            # NOTE: no challenge here: auth_token (delay_auth_decision)
+            # adds 'WWW-Authenticate: Keystone uri="..."' to every 401.
             raise falcon.HTTPUnauthorized(
                 title='Unauthorized',
                 description='Authentication required: send a valid '
-                            'Keystone token in X-Auth-Token.',
-                challenges=['Keystone uri="%s"' % req.env.get(
-                    'freezer.auth_uri', '')])
+                            'Keystone token in X-Auth-Token.')
         req.context.ctx = self._from_headers(req, request_id, dev=False)
 
     @staticmethod
