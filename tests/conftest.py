@@ -9,6 +9,7 @@ from freezer_api.storage import driver
 pytest_plugins = [
     'tests.fixtures.stores',
     'tests.fixtures.keystone',
+    'tests.fixtures.uwsgi',
 ]
 
 

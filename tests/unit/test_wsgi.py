@@ -1,0 +1,92 @@
+"""The WSGI entry point: config discovery, never sys.argv, Connection: close."""
+
+import importlib
+import os
+import sqlite3
+import sys
+
+import pytest
+from falcon import testing
+
+from freezer_api.cmd import discovery
+from freezer_api import conf as conf_pkg
+from freezer_api import exception
+from freezer_api.storage import driver
+
+
+@pytest.fixture
+def confdir(tmp_path, monkeypatch):
+    (tmp_path / 'freezer-api.conf').write_text(
+        '[DEFAULT]\nauth_strategy = noauth\nstate_path = %s\n'
+        '[database]\nconnection = sqlite:///%s/found.sqlite\n'
+        % (tmp_path, tmp_path))
+    monkeypatch.setenv(discovery.ENV_VAR, str(tmp_path))
+    conf = conf_pkg.make_conf(
+        ['--config-file', str(tmp_path / 'freezer-api.conf')])
+    driver.open_manager(conf).sync()
+    return tmp_path
+
+
+def load_wsgi():
+    sys.modules.pop('freezer_api.cmd.wsgi', None)
+    return importlib.import_module('freezer_api.cmd.wsgi')
+
+
+def test_reads_config_dir_and_ignores_server_argv(confdir, monkeypatch):
+    monkeypatch.setattr(sys, 'argv', ['uwsgi', '--config-file', '/nope',
+                                      '--no-such-option'])
+    wsgi = load_wsgi()
+    client = testing.TestClient(wsgi.application)
+    resp = client.simulate_get('/v1/backups', headers={'X-User-Id': 'u'})
+    assert resp.status_code == 200
+    assert resp.json == {'backups': []}
+    # The store named by the discovered file is the one in use.
+    with sqlite3.connect(confdir / 'found.sqlite') as conn:
+        names = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert names
+
+
+def test_missing_config_file_in_named_dir_stops_the_import(tmp_path,
+                                                           monkeypatch):
+    monkeypatch.setenv(discovery.ENV_VAR, str(tmp_path / 'typo'))
+    with pytest.raises(exception.ConfigError, match='typo'):
+        load_wsgi()
+
+
+def test_default_dir_is_etc_freezer():
+    assert discovery.config_dir({}) == '/etc/freezer'
+    default = '/etc/freezer/freezer-api.conf'
+    expected = [default] if os.path.isfile(default) else []
+    assert discovery.config_files({discovery.ENV_VAR: ''}) == expected
+
+
+def test_connection_close_only_where_uwsgi_drops_connections(confdir):
+    wsgi = load_wsgi()
+    assert wsgi.uwsgi_closes_connections() is False     # not under uWSGI
+    assert wsgi.uwsgi_closes_connections({'http': b':9090'}) is True
+    assert wsgi.uwsgi_closes_connections(
+        {'http': b':9090', 'http-keepalive': True}) is False
+    assert wsgi.uwsgi_closes_connections(
+        {'http11-socket': b':9090'}) is False
+
+
+def test_connection_close_header_added_once(confdir):
+    def inner(environ, start_response):
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'ok']
+
+    def inner_closing(environ, start_response):
+        start_response('200 OK', [('connection', 'close')])
+        return [b'ok']
+
+    wsgi = load_wsgi()
+    seen = []
+    body = wsgi.ConnectionClose(inner)(
+        {}, lambda status, headers, exc_info=None: seen.append(headers))
+    assert body == [b'ok']
+    assert ('Connection', 'close') in seen[0]
+    wsgi.ConnectionClose(inner_closing)(
+        {}, lambda status, headers, exc_info=None: seen.append(headers))
+    assert [h for h in seen[1] if h[0].lower() == 'connection'] == [
+        ('connection', 'close')]
