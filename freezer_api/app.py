@@ -11,6 +11,7 @@ Middleware order, outermost first:
   auth_token       - keystone mode only; delay_auth_decision so that the 401
                      is ours, in our JSON error shape
   falcon App: Identity (request id, context) -> Limits (body size, Accept)
+              -> Microversion (/v3 only: negotiate, mask, label responses)
               -> resource
 """
 
@@ -23,6 +24,7 @@ from oslo_middleware import http_proxy_to_wsgi
 from freezer_api import conf as conf_pkg
 from freezer_api import policy
 from freezer_api.api import errors
+from freezer_api.api import microversion
 from freezer_api.api import routes
 from freezer_api.api.middleware import identity
 from freezer_api.api.middleware import limits
@@ -30,8 +32,9 @@ from freezer_api.api.resources import base
 from freezer_api.objects import action
 from freezer_api.objects import backup
 from freezer_api.objects import client
-from freezer_api.objects import hooks as hooks_mod
+from freezer_api.objects import cluster
 from freezer_api.objects import job
+from freezer_api.objects import service
 from freezer_api.objects import session
 from freezer_api.storage import driver
 
@@ -47,17 +50,23 @@ def documents(conf, store, hooks):
         'jobs': jobs,
         'actions': action.Actions(store, conf, hooks),
         'sessions': session.Sessions(store, conf, hooks, jobs=jobs),
+        'clusters': cluster.Clusters(store, conf),
     }
 
 
 def create_falcon_app(conf, store, hooks=None):
-    """The bare falcon App (no authentication middleware)."""
-    hooks = hooks or hooks_mod.Hooks()
+    """The bare falcon App (no authentication middleware).
+
+    ``hooks`` defaults to the service hooks (client heartbeats, disabled
+    clusters); pass ``objects.hooks.Hooks()`` for none.
+    """
+    hooks = hooks or service.ServiceHooks(store, conf)
     deps = base.Deps(conf, policy.Policy(conf),
                      documents(conf, store, hooks), store, hooks)
     app = falcon.App(middleware=[
         identity.Identity(conf, routes.PUBLIC_PATHS),
         limits.Limits(conf, exempt_accept_paths=routes.PUBLIC_PATHS),
+        microversion.Microversion(),
     ])
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.keep_blank_qs_values = False
@@ -128,4 +137,8 @@ def init_application(args=None, default_config_files=None):
     conf = conf_pkg.make_conf(args, default_config_files)
     setup_logging(conf)
     store = driver.open_store(conf)
-    return create_app(conf, store)
+    app = create_app(conf, store)
+    # NOTE: here and not in create_app, so that tests decide when (and
+    # whether) this process heartbeats as a freezer-api service.
+    service.Heartbeat(store, conf).start()
+    return app

@@ -1,19 +1,22 @@
 """The route table: every path of every API version, and its resource.
 
-v1 paths have no project; v2 paths are ``/v2/{project_id}/...``. The same
-resource classes serve both: they are told which version they serve.
+v1 paths have no project; v2 and v3 paths are ``/{v2,v3}/{project_id}/...``.
+The same resource classes serve them all: they are told which version they
+serve (v3 is v2 plus microversions, ``api/microversion.py``), and v3 adds the
+cluster API (``api/resources/cluster.py``).
 """
 
 from freezer_api.api.resources import action
 from freezer_api.api.resources import backup
 from freezer_api.api.resources import client
+from freezer_api.api.resources import cluster
 from freezer_api.api.resources import health
 from freezer_api.api.resources import job
 from freezer_api.api.resources import session
 from freezer_api.api.resources import version
 
 #: Paths that need no authentication.
-PUBLIC_PATHS = ('/', '/healthcheck', '/health')
+PUBLIC_PATHS = ('/', '/healthcheck', '/health', '/v3')
 
 #: (path below the version prefix, v1 resource, v2+ resource)
 DOCUMENT_ROUTES = [
@@ -32,10 +35,10 @@ DOCUMENT_ROUTES = [
     ('/sessions/{item_id}/jobs/{job_id}', session.Job, session.Job),
 ]
 
-PREFIXES = {'v1': '/v1', 'v2': '/v2/{project_id}'}
+PREFIXES = {'v1': '/v1', 'v2': '/v2/{project_id}', 'v3': '/v3/{project_id}'}
 
 
-def add_routes(app, deps, versions=('v1', 'v2')):
+def add_routes(app, deps, versions=('v1', 'v2', 'v3')):
     """Add every route of ``versions`` to a falcon App."""
     app.add_route('/', version.Root([v for v in version.VERSIONS
                                      if v['id'] in versions]))
@@ -44,7 +47,11 @@ def add_routes(app, deps, versions=('v1', 'v2')):
     app.add_route('/health', probe)
     for api in versions:
         prefix = PREFIXES[api]
-        app.add_route('/%s' % api, version.Home(api))
+        app.add_route('/%s' % api,
+                      version.V3() if api == 'v3' else version.Home(api))
         for path, v1_class, later_class in DOCUMENT_ROUTES:
             cls = v1_class if api == 'v1' else later_class
             app.add_route(prefix + path, cls(deps, api))
+    if 'v3' in versions:
+        for path, cls in cluster.ROUTES:
+            app.add_route(PREFIXES['v3'] + path, cls(deps, 'v3'))

@@ -5,11 +5,19 @@ import json
 
 import falcon
 
+from freezer_api.api import microversion
+
 #: id, status, date of the version's last change. ``extra`` is merged into
 #: the entry (v3 adds its microversion range there).
 VERSIONS = [
     {'id': 'v1', 'status': 'DEPRECATED', 'updated': '2015-03-23T13:45:00Z'},
     {'id': 'v2', 'status': 'CURRENT', 'updated': '2018-02-21T13:30:00Z'},
+    {'id': 'v3', 'status': 'CURRENT', 'updated': '2026-11-22T00:00:00Z',
+     # NOTE: Cinder's clients read ``version`` as the maximum; API-SIG
+     # names it ``max_version``: both are given.
+     'min_version': microversion.MIN_VERSION,
+     'version': microversion.MAX_VERSION,
+     'max_version': microversion.MAX_VERSION},
 ]
 
 
@@ -70,3 +78,19 @@ class Home:
     def on_get(self, req, resp, project_id=None):
         resp.content_type = 'application/json-home'
         resp.text = self.text
+
+
+class V3:
+    """GET /v3: the v3 version entry, as Cinder's ``GET /v3/`` (JSON Home
+    when the client prefers ``application/json-home``)."""
+
+    def __init__(self):
+        self.entry = next(v for v in VERSIONS if v['id'] == 'v3')
+        self.home = Home('v3')
+
+    def on_get(self, req, resp):
+        if req.client_prefers(['application/json',
+                               'application/json-home']) == (
+                'application/json-home'):
+            return self.home.on_get(req, resp)
+        resp.media = {'versions': [version_entry(req, self.entry)]}

@@ -1,0 +1,255 @@
+"""Services: API nodes and registered clients as heartbeating records, and
+the hooks through which the document rules feed and obey them.
+
+A service document (kind ``services``, internal: no owner) is::
+
+    {"binary": "freezer-api" | "freezer-scheduler", "host": ...,
+     "cluster": name or null, "created_at": epoch, "heartbeat": epoch}
+
+API processes heartbeat from a thread (``Heartbeat``); clients heartbeat when
+they register and when they poll their jobs. Whether a service is up is
+computed when it is read, from ``heartbeat`` and ``[DEFAULT]
+service_down_time``, so both stores agree without storing a state.
+"""
+
+import datetime
+import hashlib
+import logging
+import os
+import threading
+import time
+
+from freezer_api import exception
+from freezer_api.objects import hooks
+from freezer_api.storage import base
+from freezer_api.storage import query as q
+
+LOG = logging.getLogger(__name__)
+
+API_BINARY = 'freezer-api'
+SCHEDULER_BINARY = 'freezer-scheduler'
+BINARIES = (API_BINARY, SCHEDULER_BINARY)
+
+_PAGE = 500
+
+
+def doc_id(binary, key):
+    """Store id of the record of ``key`` (a host, a client id, a cluster
+    name) for ``binary``: fixed length, whatever the key."""
+    digest = hashlib.sha1(key.encode('utf-8')).hexdigest()
+    return '%s:%s' % (binary, digest)
+
+
+def iso(epoch):
+    """An epoch as ISO 8601 UTC text with microseconds, or None."""
+    if epoch is None:
+        return None
+    return datetime.datetime.fromtimestamp(
+        epoch, datetime.timezone.utc).isoformat(timespec='microseconds')
+
+
+def all_records(store, kind, query=None):
+    """Every document of an internal ``kind`` matching ``query``."""
+    found, offset = [], 0
+    while True:
+        page = store.search(kind, base.ANY, query, _PAGE, offset)
+        found.extend(r.doc for r in page)
+        if len(page) < _PAGE:
+            return found
+        offset += _PAGE
+
+
+class Services:
+    """Service records: heartbeats in, members and up/down out."""
+
+    def __init__(self, store, conf, clock=time.time):
+        self.store = store
+        self.conf = conf
+        self.clock = clock
+
+    def is_up(self, doc, now=None):
+        """True when ``doc`` heartbeated within service_down_time."""
+        beat = doc.get('heartbeat')
+        now = self.clock() if now is None else now
+        return beat is not None and now - beat <= self.conf.service_down_time
+
+    def heartbeat(self, binary, key, host, cluster=None, min_gap=0):
+        """Record that ``key`` of ``binary`` is alive on ``host`` in
+        ``cluster``; skip the write when the last heartbeat is younger
+        than ``min_gap`` seconds and nothing else changed. Creates the
+        cluster record of a new cluster name. Returns the record."""
+        cluster = cluster or None
+        sid = doc_id(binary, key)
+        while True:
+            now = self.clock()
+            try:
+                record = self.store.get('services', sid)
+            except exception.NotFound:
+                doc = {'binary': binary, 'host': host, 'cluster': cluster,
+                       'key': key, 'created_at': now, 'heartbeat': now}
+                try:
+                    self.store.create('services', sid, doc)
+                except exception.AlreadyExists:
+                    continue
+                break
+            doc = record.doc
+            if (doc.get('host'), doc.get('cluster')) == (host, cluster) and (
+                    now - (doc.get('heartbeat') or 0) < min_gap):
+                return doc
+            doc.update(host=host, cluster=cluster, heartbeat=now)
+            try:
+                self.store.replace('services', sid, doc, record.version)
+            except exception.VersionConflict:
+                # NOTE: another request of the same service just wrote a
+                # heartbeat at least as fresh: nothing left to do.
+                pass
+            break
+        if cluster:
+            self.ensure_cluster(cluster, binary, now)
+        return doc
+
+    def ensure_cluster(self, name, binary, now):
+        """Create the (enabled) cluster record if it does not exist yet."""
+        doc = {'name': name, 'binary': binary, 'disabled': False,
+               'disabled_reason': None, 'created_at': now,
+               'updated_at': None, 'history': []}
+        try:
+            self.store.create('clusters', doc_id(binary, name), doc)
+        except exception.AlreadyExists:
+            pass
+
+    def members(self, binary=None, cluster=None):
+        """Service records, narrowed by binary and cluster name."""
+        must = []
+        if binary is not None:
+            must.append(q.path_term('binary', binary))
+        if cluster is not None:
+            must.append(q.path_term('cluster', cluster))
+        return all_records(self.store, 'services', q.Query(tuple(must)))
+
+    def client_view(self, client_id):
+        """The ``service`` a client shows from 3.5: state and heartbeat
+        (null fields before its first heartbeat)."""
+        try:
+            doc = self.store.get('services',
+                                 doc_id(SCHEDULER_BINARY, client_id)).doc
+        except exception.NotFound:
+            return {'binary': SCHEDULER_BINARY, 'cluster': None,
+                    'state': 'down', 'last_heartbeat': None}
+        return {'binary': SCHEDULER_BINARY, 'cluster': doc.get('cluster'),
+                'state': 'up' if self.is_up(doc) else 'down',
+                'last_heartbeat': iso(doc.get('heartbeat'))}
+
+
+def _client_host(client_doc):
+    info = client_doc.get('client') or {}
+    return info.get('hostname') or info.get('client_id')
+
+
+class ServiceHooks(hooks.Hooks):
+    """The real hooks: clients heartbeat as freezer-scheduler services, and
+    jobs of members of a disabled cluster may not start."""
+
+    active = True
+
+    def __init__(self, store, conf, clock=time.time):
+        self.store = store
+        self.services = Services(store, conf, clock)
+
+    def client_registered(self, realm, client_doc):
+        info = client_doc.get('client') or {}
+        self.services.heartbeat(SCHEDULER_BINARY, info['client_id'],
+                                _client_host(client_doc),
+                                info.get('cluster'))
+
+    def jobs_polled(self, realm, client_id):
+        if not isinstance(client_id, str):
+            return
+        try:
+            client_doc = self.store.get('clients', client_id,
+                                        realm.scope).doc
+        except exception.NotFound:
+            return
+        info = client_doc.get('client') or {}
+        # NOTE: polls come every few seconds; one write per report_interval
+        # is enough to keep the client up.
+        self.services.heartbeat(SCHEDULER_BINARY, client_id,
+                                _client_host(client_doc),
+                                info.get('cluster'),
+                                min_gap=self.services.conf.report_interval)
+
+    def before_start(self, realm, job_doc):
+        cluster = self.cluster_of(job_doc.get('client_id'))
+        if cluster is None or not cluster.get('disabled'):
+            return
+        reason = cluster.get('disabled_reason')
+        raise exception.Conflict(
+            'Cluster %s is disabled%s: new work may not start on its '
+            'members' % (cluster['name'], ': %s' % reason if reason else ''),
+            code='freezer.cluster.disabled',
+            cluster=cluster['name'], disabled_reason=reason)
+
+    def cluster_of(self, client_id):
+        """The cluster record of a client's cluster, or None."""
+        if not isinstance(client_id, str):
+            return None
+        try:
+            info = self.store.get('clients', client_id).doc.get('client', {})
+            name = info.get('cluster')
+            if not name:
+                return None
+            return self.store.get('clusters',
+                                  doc_id(SCHEDULER_BINARY, name)).doc
+        except exception.NotFound:
+            return None
+
+
+class Heartbeat:
+    """This API process as a ``freezer-api`` service: registers at start,
+    then heartbeats every ``[DEFAULT] report_interval`` seconds from a
+    daemon thread, restarted in a forked worker (uWSGI preforks)."""
+
+    def __init__(self, store, conf):
+        self.services = Services(store, conf)
+        self.conf = conf
+        self._stop = threading.Event()
+        self._thread = None
+
+    def beat(self):
+        """One heartbeat; store errors are logged, never raised."""
+        try:
+            self.services.heartbeat(API_BINARY, self.conf.host,
+                                    self.conf.host, self.conf.cluster)
+        except exception.FreezerError as exc:
+            LOG.warning('Heartbeat of %s failed: %s', self.conf.host,
+                        exc.message)
+
+    def _run(self):
+        while True:
+            self.beat()
+            if self._stop.wait(self.conf.report_interval):
+                return
+
+    def start(self):
+        """Start heartbeating (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name='freezer-api-heartbeat')
+        self._thread.start()
+        if not getattr(self, '_fork_hook', False):
+            os.register_at_fork(after_in_child=self._after_fork)
+            self._fork_hook = True
+        return self
+
+    def _after_fork(self):
+        if self._thread is not None and not self._stop.is_set():
+            self._thread = None
+            self.start()
+
+    def stop(self):
+        """Stop heartbeating and wait for the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
