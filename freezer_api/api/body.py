@@ -7,6 +7,9 @@ import falcon
 
 from freezer_api import exception
 
+#: Documents nest a few levels; anything deeper is refused.
+MAX_DEPTH = 32
+
 
 def read_json(req, max_body, required=True):
     """Return the decoded JSON body, or None when there is none.
@@ -24,10 +27,28 @@ def read_json(req, max_body, required=True):
                                        code='freezer.request.body_missing')
         return None
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        decoded = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise exception.BadRequest('Malformed JSON: %s' % exc,
                                    code='freezer.request.malformed_json')
+    if _depth(decoded) > MAX_DEPTH:
+        raise exception.BadRequest('The JSON body nests deeper than %d '
+                                   'levels' % MAX_DEPTH,
+                                   code='freezer.request.too_deep')
+    return decoded
+
+
+def _depth(value):
+    """Nesting depth of a decoded JSON value (iterative)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((sub, level + 1) for sub in item)
+    return deepest
 
 
 def read_object(req, max_body):

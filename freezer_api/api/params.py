@@ -5,6 +5,9 @@ import json
 from freezer_api import exception
 from freezer_api.api import body as bodies
 
+#: Deeper offsets than this are refused rather than sent to the store.
+MAX_OFFSET = 10 ** 9
+
 _TRUE = ('1', 'true', 'yes', 'on')
 _FALSE = ('0', 'false', 'no', 'off')
 
@@ -30,7 +33,7 @@ def paging(req, conf):
     """Return ``(limit, offset)`` from the query string."""
     limit = _int_param(req, 'limit', conf.api.default_limit, 1,
                        conf.api.max_limit)
-    offset = _int_param(req, 'offset', 0, 0, None)
+    offset = _int_param(req, 'offset', 0, 0, MAX_OFFSET)
     return limit, offset
 
 

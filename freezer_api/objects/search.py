@@ -63,9 +63,12 @@ def _time(value, name):
     if isinstance(value, bool):
         raise _bad('%s must be an integer' % name)
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         raise _bad('%s must be an integer' % name)
+    if not q.INT64_MIN <= number <= q.INT64_MAX:
+        raise _bad('%s is out of range' % name)
+    return number
 
 
 def parse(search):

@@ -93,19 +93,21 @@ def document_terms(doc):
     return terms
 
 
+#: Stores keep time stamps as signed 64-bit integers.
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
+
 def _int_or_none(value):
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
+    try:
+        if isinstance(value, (int, float, str)):
+            number = int(value)
+        else:
             return None
-    return None
+    except (ValueError, OverflowError):
+        return None
+    return number if INT64_MIN <= number <= INT64_MAX else None
 
 
 def time_stamp(doc):

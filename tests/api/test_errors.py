@@ -126,3 +126,22 @@ def test_policy_is_checked_before_the_body(api):
     from tests.api.conftest import Caller
     reader = Caller(api, 'v2', user='r', project='p1', roles='reader')
     assert_error(reader.request('POST', '/jobs', body='{broken'), 403)
+
+
+def test_deeply_nested_body_is_400(alice):
+    deep = '[' * 20000 + ']' * 20000
+    assert_error(alice.request('POST', '/backups', body=deep), 400)
+    nested = '{"container": "c", "hostname": "h", "backup_name": "b", ' \
+        '"x": ' + '{"a": ' * 40 + '1' + '}' * 40 + '}'
+    assert_error(alice.request('POST', '/backups', body=nested), 400,
+                 'freezer.request.too_deep')
+
+
+def test_huge_numbers_never_reach_the_store_as_errors(alice):
+    created = alice.post('/backups', json=backup_metadata(
+        time_stamp=10 ** 30))
+    assert created.status_code == 201
+    assert_error(alice.search('/backups', {'time_after': 10 ** 30}), 400)
+    assert_error(alice.get('/backups', params={'offset': 10 ** 20}), 400)
+    assert alice.get('/backups/%s' % created.json['backup_id']).json[
+        'backup_metadata']['time_stamp'] == 10 ** 30
