@@ -1,0 +1,159 @@
+"""freezer-api behind a real Keystone: who gets in, and as whom.
+
+The process runs with ``auth_strategy = keystone``; tokens are real
+Keystone tokens (see tests/fixtures/keystone.py). The isolation matrix over
+every route lives in test_keystone_isolation.py.
+"""
+
+import time
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+BACKUP = {'container': 'c', 'hostname': 'host-a', 'backup_name': 'nightly'}
+
+
+def _v2(api, project, path=''):
+    return '/v2/%s%s' % (api.keystone.project_id(project), path)
+
+
+def assert_401(resp, keystone):
+    assert resp.status_code == 401, resp.text
+    body = resp.json()
+    assert body['code'] == 'freezer.unauthorized'
+    assert body['request_id'].startswith('req-')
+    assert resp.headers['WWW-Authenticate'] == (
+        'Keystone uri="%s"' % keystone.auth_url)
+
+
+# -- unauthenticated paths ----------------------------------------------
+
+def test_version_document_needs_no_token(keystone_api):
+    resp = keystone_api.request(None, 'GET', '/')
+    assert resp.status_code == 300
+    ids = [v['id'] for v in resp.json()['versions']]
+    assert 'v2' in ids
+
+
+@pytest.mark.parametrize('method', ['GET', 'HEAD', 'OPTIONS'])
+@pytest.mark.parametrize('path', ['/healthcheck', '/health'])
+def test_health_checks_need_no_token(keystone_api, path, method):
+    resp = keystone_api.request(None, method, path)
+    assert resp.status_code == 200, resp.text
+
+
+# -- rejected tokens ----------------------------------------------------
+
+@pytest.mark.parametrize('path', ['/v1', '/v2', '/v1/backups', '/v1/jobs',
+                                  '/v2/{a}/backups', '/v2/{a}/jobs/x',
+                                  '/v2/{a}/sessions/x/jobs/y',
+                                  '/v2/{b}/clients'])
+def test_no_token_is_401(keystone_api, path):
+    path = path.format(a=keystone_api.keystone.project_id('project-a'),
+                       b=keystone_api.keystone.project_id('project-b'))
+    assert_401(keystone_api.request(None, 'GET', path), keystone_api.keystone)
+
+
+def test_no_token_write_is_401_and_stores_nothing(keystone_api):
+    marker = dict(BACKUP, hostname='anonymous-' + uuid.uuid4().hex[:8])
+    resp = keystone_api.request(None, 'POST', _v2(keystone_api, 'project-a',
+                                                  '/backups'), json=marker)
+    assert_401(resp, keystone_api.keystone)
+    listed = keystone_api.request('admin', 'GET',
+                                  _v2(keystone_api, 'project-a', '/backups'),
+                                  params={'limit': 1000})
+    assert listed.status_code == 200
+    assert all(b['backup_metadata']['hostname'] != marker['hostname']
+               for b in listed.json()['backups'])
+
+
+@pytest.mark.parametrize('token', ['garbage', uuid.uuid4().hex,
+                                   'gAAAAAB' + 'x' * 180])
+def test_bad_token_is_401(keystone_api, token):
+    resp = keystone_api.request(None, 'GET', _v2(keystone_api, 'project-a',
+                                                 '/backups'), token=token)
+    assert_401(resp, keystone_api.keystone)
+
+
+def test_expired_token_is_401(keystone_api):
+    token = keystone_api.keystone.expired_token('member_a')
+    resp = keystone_api.request(None, 'GET', _v2(keystone_api, 'project-a',
+                                                 '/backups'), token=token)
+    assert_401(resp, keystone_api.keystone)
+
+
+def test_revoked_token_is_401(keystone_api):
+    keystone = keystone_api.keystone
+    token = keystone.issue_token('member_a')
+    keystone.revoke(token)
+    resp = keystone_api.request(None, 'GET', _v2(keystone_api, 'project-a',
+                                                 '/backups'), token=token)
+    assert_401(resp, keystone)
+
+
+# -- identity comes from the token, never from the caller's headers -------
+
+def test_documents_are_stamped_with_the_tokens_identity(keystone_api):
+    keystone = keystone_api.keystone
+    spoofed = dict(BACKUP, user_id=keystone.user('member_b').id,
+                   project_id=keystone.project_id('project-b'))
+    created = keystone_api.request(
+        'member_a', 'POST', _v2(keystone_api, 'project-a', '/backups'),
+        json=spoofed)
+    assert created.status_code == 201, created.text
+    backup_id = created.json()['backup_id']
+    shown = keystone_api.request(
+        'member_a', 'GET',
+        _v2(keystone_api, 'project-a', '/backups/' + backup_id)).json()
+    assert shown['user_id'] == keystone.user('member_a').id
+    assert shown['project_id'] == keystone.project_id('project-a')
+
+
+def test_identity_headers_sent_by_the_caller_are_ignored(keystone_api):
+    keystone = keystone_api.keystone
+    spoof = {'X-Project-Id': keystone.project_id('project-b'),
+             'X-User-Id': keystone.user('member_b').id,
+             'X-Roles': 'admin', 'X-Identity-Status': 'Confirmed'}
+    foreign = keystone_api.request(
+        'member_a', 'GET', _v2(keystone_api, 'project-b', '/backups'),
+        headers=spoof)
+    assert foreign.status_code == 403, foreign.text
+    anonymous = keystone_api.request(
+        None, 'GET', _v2(keystone_api, 'project-b', '/backups'),
+        headers=spoof)
+    assert anonymous.status_code == 401
+
+
+def test_request_id_and_identity_reach_the_log(keystone_api):
+    keystone = keystone_api.keystone
+    resp = keystone_api.request('member_a', 'GET',
+                                _v2(keystone_api, 'project-a', '/jobs'))
+    assert resp.status_code == 200, resp.text
+    request_id = resp.headers['x-openstack-request-id']
+    assert request_id.startswith('req-')
+    # NOTE: the access line is written after the response is sent.
+    deadline = time.monotonic() + 5
+    lines = []
+    while not lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+        lines = [line for line in keystone_api.log().splitlines()
+                 if request_id in line]
+    assert lines, 'request id not logged'
+    assert keystone.user('member_a').id in lines[-1]
+    assert keystone.project_id('project-a') in lines[-1]
+
+
+def test_json_home_needs_a_token_and_answers_with_one(keystone_api):
+    assert keystone_api.request(None, 'GET', '/v2').status_code == 401
+    resp = keystone_api.request('reader_a', 'GET', '/v2')
+    assert resp.status_code == 200
+    assert 'rel/backups' in resp.json()['resources']
+
+
+def test_catalog_points_at_the_api(keystone_api):
+    catalog = keystone_api.keystone.session('member_a')
+    access = catalog.auth.get_access(catalog)
+    assert access.service_catalog.url_for(
+        service_type='backup', interface='public') == keystone_api.url
