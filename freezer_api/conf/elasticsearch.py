@@ -1,4 +1,9 @@
-"""Options of the [elasticsearch] group (owned by the Elasticsearch store)."""
+"""Options of the [elasticsearch] group: the Elasticsearch/OpenSearch store.
+
+The names are upstream's, so existing ``freezer-api.conf`` files keep
+working; ``[storage] backend`` may name another section holding the same
+options (upstream's convention), see ``options_group()``.
+"""
 
 from oslo_config import cfg
 
@@ -6,13 +11,77 @@ GROUP = 'elasticsearch'
 
 OPTS = [
     cfg.ListOpt('hosts', default=['http://127.0.0.1:9200'],
-                help='Elasticsearch or OpenSearch nodes.'),
-    cfg.StrOpt('index', default='freezer', help='Index name prefix.'),
+                help='Elasticsearch or OpenSearch nodes, as URLs '
+                     '(``http://host:9200``) or ``host:port`` (then '
+                     '``use_ssl`` picks the scheme).'),
+    cfg.StrOpt('index', default='freezer',
+               help='Prefix of the index names: documents of kind ``jobs`` '
+                    'live behind the alias ``<index>-jobs``.'),
+    cfg.IntOpt('number_of_replicas', default=0, min=0,
+               help='Replicas of every index; applied by '
+                    '``freezer-manage db sync`` and '
+                    '``freezer-manage db update-settings``.'),
+    cfg.IntOpt('number_of_shards', default=1, min=1,
+               help='Primary shards of a new index (only read when an '
+                    'index is created).'),
+    cfg.IntOpt('timeout', default=30, min=1,
+               help='Seconds to wait for one answer of the store.'),
+    cfg.IntOpt('retries', default=3, min=0,
+               help='Times a request is retried on another node (or the '
+                    'same one) after a connection error or timeout. Keep '
+                    'it small: a client waits timeout * (retries + 1) '
+                    'before it gets a 503.'),
+    cfg.StrOpt('http_auth', secret=True,
+               help='``user:password`` for HTTP basic authentication.'),
+    cfg.BoolOpt('use_ssl', default=False,
+                help='Use https for hosts given without a scheme.'),
+    cfg.BoolOpt('verify_certs', default=False,
+                help='Verify the server certificate (https only).'),
+    cfg.StrOpt('ca_certs',
+               help='CA bundle used to verify the server certificate; the '
+                    'file must exist.'),
+    cfg.StrOpt('flavour', default='auto',
+               choices=[('auto', 'detect on first contact'),
+                        ('elasticsearch', 'Elasticsearch 8.x/9.x '
+                                          '(elasticsearch-py client)'),
+                        ('opensearch', 'OpenSearch 2.x (opensearch-py '
+                                       'client)')],
+               help='Which server the hosts run. ``auto`` tries the '
+                    'Elasticsearch client first, which refuses any other '
+                    'product, and falls back to the OpenSearch client.'),
+    cfg.StrOpt('refresh_interval', default='1s',
+               help='Index refresh interval (an Elasticsearch time value); '
+                    'a write waits at most this long to become visible '
+                    'to searches (see ``write_refresh``).'),
+    cfg.StrOpt('write_refresh', default='wait_for',
+               choices=[('wait_for', 'a write returns once searches see '
+                                     'it; no extra refresh is forced'),
+                        ('true', 'force a refresh after every write '
+                                 '(fast to see, costly under load)'),
+                        ('false', 'do not wait: a list right after a '
+                                  'write may miss it')],
+               help='Refresh policy of every write.'),
 ]
 
 
 def register_opts(conf, group=GROUP):
     conf.register_opts(OPTS, group=group)
+
+
+def options_group(conf):
+    """Return the option group of the store, registering it if needed.
+
+    ``[storage] backend`` names the section (default ``elasticsearch``).
+    """
+    name = getattr(conf.storage, 'backend', None) or GROUP
+    if name not in conf:
+        register_opts(conf, group=name)
+    else:
+        try:
+            conf[name].hosts
+        except cfg.NoSuchOptError:
+            register_opts(conf, group=name)
+    return conf[name]
 
 
 def list_opts():

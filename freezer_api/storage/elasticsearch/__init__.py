@@ -1,0 +1,32 @@
+"""The Elasticsearch store: Elasticsearch 8.x/9.x or OpenSearch 2.x.
+
+``[storage] driver = elasticsearch``; the options live in the section named
+by ``[storage] backend`` (default ``[elasticsearch]``), see
+``conf/elasticsearch.py``.
+"""
+
+from freezer_api.conf import elasticsearch as es_conf
+from freezer_api.storage.elasticsearch import client
+from freezer_api.storage.elasticsearch import indices
+from freezer_api.storage.elasticsearch import manager
+from freezer_api.storage.elasticsearch import store
+
+
+def _connection(group):
+    return client.Connection(client.settings_from_conf(group))
+
+
+def open_store(conf):
+    """Return an ``EsStore``; nothing is contacted until the first call."""
+    group = es_conf.options_group(conf)
+    return store.EsStore(_connection(group), group.index,
+                         write_refresh=group.write_refresh)
+
+
+def open_manager(conf):
+    """Return an ``EsManager`` for ``freezer-manage db``."""
+    group = es_conf.options_group(conf)
+    return manager.EsManager(indices.Indices(
+        _connection(group), group.index,
+        replicas=group.number_of_replicas, shards=group.number_of_shards,
+        refresh_interval=group.refresh_interval))

@@ -1,0 +1,183 @@
+"""Explicit, versioned mappings: one per document kind, and the indexed
+envelope that wraps every stored document.
+
+An indexed entry is::
+
+    {"doc_id": id, "project_id": ..., "user_id": ..., "version": n,
+     "created_at": ISO time (microseconds), "updated_at": ISO time,
+     "time_stamp": backup time or absent, "terms": [search terms],
+     "key": {a few typed fields of the kind, for operators and tools},
+     "doc": the document itself, kept whole and not indexed}
+
+The service searches only ``terms``, ``project_id``, ``user_id`` and
+``time_stamp`` (see ``storage.query``) and sorts on ``created_at`` then
+``doc_id``. ``dynamic: strict`` refuses any other top-level field, so a
+mapping only changes through a new version here: bump the kind's
+``version`` and ``freezer-manage db update`` reindexes into a new index and
+swaps the alias (see ``indices``).
+"""
+
+import datetime
+import threading
+
+from freezer_api.storage import query as q
+
+KEYWORD = {'type': 'keyword'}
+LONG = {'type': 'long'}
+DOUBLE = {'type': 'double'}
+BOOLEAN = {'type': 'boolean'}
+
+_SCALARS = {'keyword': (str,), 'long': (int,), 'double': (int, float),
+            'boolean': (bool,)}
+
+#: Per kind: mapping version, and typed key fields (name -> dotted path in
+#: the document, mapping). Key fields are copied only when the document
+#: holds a value of the right type there, so no document is ever refused.
+KINDS = {
+    'backups': (1, {
+        'backup_name': ('backup_metadata.backup_name', KEYWORD),
+        'container': ('backup_metadata.container', KEYWORD),
+        'hostname': ('backup_metadata.hostname', KEYWORD),
+        'job_id': ('job_id', KEYWORD),
+        'status': ('status', KEYWORD),
+        'level': ('backup_metadata.level', LONG),
+    }),
+    'clients': (1, {
+        'client_id': ('client.client_id', KEYWORD),
+        'hostname': ('client.hostname', KEYWORD),
+        'is_central': ('client.is_central', BOOLEAN),
+    }),
+    'jobs': (1, {
+        'client_id': ('client_id', KEYWORD),
+        'session_id': ('session_id', KEYWORD),
+        'status': ('job_schedule.status', KEYWORD),
+        'event': ('job_schedule.event', KEYWORD),
+        'result': ('job_schedule.result', KEYWORD),
+        'time_created': ('job_schedule.time_created', LONG),
+    }),
+    'actions': (1, {
+        'action': ('freezer_action.action', KEYWORD),
+        'mode': ('freezer_action.mode', KEYWORD),
+    }),
+    'sessions': (1, {
+        'session_tag': ('session_tag', LONG),
+        'status': ('status', KEYWORD),
+        'result': ('result', KEYWORD),
+    }),
+    'services': (1, {
+        'binary': ('binary', KEYWORD),
+        'host': ('host', KEYWORD),
+        'cluster': ('cluster', KEYWORD),
+        'heartbeat': ('heartbeat', DOUBLE),
+    }),
+    'clusters': (1, {
+        'name': ('name', KEYWORD),
+        'binary': ('binary', KEYWORD),
+        'disabled': ('disabled', BOOLEAN),
+    }),
+}
+
+_COMMON = {
+    'doc_id': KEYWORD,
+    'project_id': KEYWORD,
+    'user_id': KEYWORD,
+    'version': LONG,
+    'created_at': {'type': 'date_nanos'},
+    'updated_at': {'type': 'date_nanos'},
+    'time_stamp': LONG,
+    'terms': KEYWORD,
+    'doc': {'type': 'object', 'enabled': False},
+}
+
+#: Oldest first, ties broken by id: stable pages while documents are added.
+SORT = [{'created_at': {'order': 'asc'}}, {'doc_id': {'order': 'asc'}}]
+
+
+def version(kind):
+    """Return the current mapping version of ``kind``."""
+    return KINDS[kind][0]
+
+
+def mapping(kind):
+    """Return the mapping body of ``kind``'s index."""
+    key_props = {name: dict(spec) for name, (_path, spec)
+                 in KINDS[kind][1].items()}
+    props = {name: dict(spec) for name, spec in _COMMON.items()}
+    props['key'] = {'properties': key_props}
+    return {'dynamic': 'strict',
+            '_meta': {'freezer_kind': kind,
+                      'mapping_version': version(kind)},
+            'properties': props}
+
+
+def _lookup(doc, path):
+    value = doc
+    for part in path.split('.'):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _typed(value, spec):
+    kinds = _SCALARS[spec['type']]
+    if isinstance(value, bool) and bool not in kinds:
+        return None
+    return value if isinstance(value, kinds) else None
+
+
+def key_fields(kind, doc):
+    """Return the typed key fields of ``doc`` (values of the wrong type
+    are left out)."""
+    out = {}
+    for name, (path, spec) in KINDS[kind][1].items():
+        value = _typed(_lookup(doc, path), spec)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+class _Clock:
+    """Microsecond timestamps, strictly increasing within the process, so
+    that documents created in a row by one process sort in that order."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._last = None
+
+    def now(self):
+        stamp = datetime.datetime.now(datetime.timezone.utc)
+        with self._lock:
+            if self._last is not None and stamp <= self._last:
+                stamp = self._last + datetime.timedelta(microseconds=1)
+            self._last = stamp
+        return stamp.strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+
+
+CLOCK = _Clock()
+
+
+def _string(value):
+    return value if isinstance(value, str) else None
+
+
+def envelope(kind, doc_id, doc, version_number, created_at=None):
+    """Return the indexed entry of ``doc`` at ``version_number``.
+
+    ``created_at`` is kept from the first version (the sort key); a new
+    one is taken when it is None.
+    """
+    fields = q.index_fields(doc)
+    now = CLOCK.now()
+    entry = {'doc_id': doc_id,
+             'project_id': _string(fields['project_id']),
+             'user_id': _string(fields['user_id']),
+             'version': version_number,
+             'created_at': created_at or now,
+             'updated_at': now,
+             'terms': sorted(fields['terms']),
+             'key': key_fields(kind, doc),
+             'doc': doc}
+    if fields['time_stamp'] is not None:
+        entry['time_stamp'] = fields['time_stamp']
+    return entry

@@ -1,0 +1,203 @@
+"""``Store`` on Elasticsearch 8.x / OpenSearch 2.x.
+
+Consistency, on purpose:
+
+* creates use ``op_type=create`` (``_create``): an id is never overwritten,
+  in any project;
+* replace and delete are compare-and-set: the entry is read (a realtime
+  GET, which sees every acknowledged write without a refresh), its
+  ``version`` compared with the caller's, and written back with
+  ``if_seq_no``/``if_primary_term`` of that read, so a write that slipped
+  in between makes ES answer 409, i.e. ``VersionConflict``;
+* every write uses ``refresh=wait_for`` (option ``write_refresh``): it
+  returns once the next scheduled refresh has made it visible to searches,
+  so a client that writes and then lists, through any API process, sees
+  its write. No refresh is forced per write: writes within one
+  ``refresh_interval`` share one refresh;
+* search sorts oldest first (``created_at``, then ``doc_id``); offsets
+  past ``index.max_result_window`` are reached with ``search_after``.
+"""
+
+import functools
+import urllib.parse
+
+from freezer_api import exception
+from freezer_api.storage import base
+from freezer_api.storage.elasticsearch import client as es_client
+from freezer_api.storage.elasticsearch import mappings
+from freezer_api.storage.elasticsearch import queries
+
+#: ``index.max_result_window`` default: from + size must stay within it.
+WINDOW = 10000
+
+_NOT_SYNCED = ('Elasticsearch index %s is missing: run '
+               '"freezer-manage db sync"')
+
+
+def _missing_index(exc):
+    return isinstance(exc, es_client.NotFoundError) and exc.type in (
+        'index_not_found_exception', 'aliases_not_found_exception')
+
+
+def _translate_errors(func):
+    """Turn driver errors into the store's own exceptions."""
+    @functools.wraps(func)
+    def wrapper(self, kind, *args, **kwargs):
+        if kind not in mappings.KINDS:
+            raise exception.StoreError('Unknown document kind %r' % kind)
+        try:
+            return func(self, kind, *args, **kwargs)
+        except es_client.ApiError as exc:
+            if _missing_index(exc):
+                raise exception.StoreUnavailable(
+                    _NOT_SYNCED % self.alias(kind))
+            raise exception.StoreError('Elasticsearch error: %s' % exc)
+    return wrapper
+
+
+class EsStore(base.Store):
+    """Documents in one index per kind (see ``indices``)."""
+
+    def __init__(self, conn, prefix, write_refresh='wait_for'):
+        self.conn = conn
+        self.prefix = prefix
+        self.write_refresh = write_refresh
+
+    def alias(self, kind):
+        return '%s-%s' % (self.prefix, kind)
+
+    def _doc_path(self, kind, action, doc_id):
+        return '/%s/%s/%s' % (self.alias(kind), action,
+                              urllib.parse.quote(doc_id, safe=''))
+
+    def _write_params(self, **extra):
+        params = {'refresh': self.write_refresh, 'require_alias': True}
+        params.update(extra)
+        return params
+
+    @_translate_errors
+    def create(self, kind, doc_id, doc):
+        entry = mappings.envelope(kind, doc_id, doc, 1)
+        try:
+            self.conn.request('PUT', self._doc_path(kind, '_create', doc_id),
+                              self._write_params(), entry)
+        except es_client.ConflictError:
+            raise exception.AlreadyExists(kind, doc_id)
+        return 1
+
+    def _read(self, kind, doc_id, scope):
+        """Return (entry, seq_no, primary_term) of a document in scope."""
+        try:
+            found = self.conn.request('GET', self._doc_path(kind, '_doc',
+                                                            doc_id))
+        except es_client.NotFoundError as exc:
+            if _missing_index(exc):
+                raise
+            raise exception.NotFound(kind, doc_id)
+        entry = found['_source']
+        if not found.get('found', True) or not scope.matches(entry):
+            raise exception.NotFound(kind, doc_id)
+        return entry, found['_seq_no'], found['_primary_term']
+
+    @_translate_errors
+    def get(self, kind, doc_id, scope=base.ANY):
+        entry, _seq, _term = self._read(kind, doc_id, scope)
+        return base.Record(entry['doc'], entry['version'])
+
+    @_translate_errors
+    def replace(self, kind, doc_id, doc, version, scope=base.ANY):
+        entry, seq_no, term = self._read(kind, doc_id, scope)
+        if entry['version'] != version:
+            raise exception.VersionConflict()
+        fresh = mappings.envelope(kind, doc_id, doc, version + 1,
+                                  entry['created_at'])
+        try:
+            self.conn.request('PUT', self._doc_path(kind, '_doc', doc_id),
+                              self._write_params(if_seq_no=seq_no,
+                                                 if_primary_term=term),
+                              fresh)
+        except es_client.ConflictError:
+            raise exception.VersionConflict()
+        return version + 1
+
+    @_translate_errors
+    def delete(self, kind, doc_id, scope=base.ANY, version=None):
+        while True:
+            entry, seq_no, term = self._read(kind, doc_id, scope)
+            if version is not None and entry['version'] != version:
+                raise exception.VersionConflict()
+            try:
+                self.conn.request(
+                    'DELETE', self._doc_path(kind, '_doc', doc_id),
+                    {'refresh': self.write_refresh, 'if_seq_no': seq_no,
+                     'if_primary_term': term})
+                return
+            except es_client.ConflictError:
+                if version is not None:
+                    raise exception.VersionConflict()
+                # NOTE: written since our read and no version asked for:
+                # read again, the scope check must see the latest entry.
+            except es_client.NotFoundError as exc:
+                if _missing_index(exc):
+                    raise
+                raise exception.NotFound(kind, doc_id)
+
+    def _search(self, kind, body):
+        found = self.conn.request('POST', '/%s/_search' % self.alias(kind),
+                                  {'allow_partial_search_results': False},
+                                  body)
+        return found['hits']['hits']
+
+    @_translate_errors
+    def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0):
+        if limit <= 0:
+            return []
+        after = None
+        if offset + limit > WINDOW:
+            after = self._skip(kind, scope, query, offset)
+            if after is None:
+                return []
+            offset = 0
+        hits = self._search(kind, queries.search_body(
+            scope, query, limit, offset, search_after=after))
+        return [base.Record(h['_source']['doc'], h['_source']['version'])
+                for h in hits]
+
+    def _skip(self, kind, scope, query, offset):
+        """Return the sort values of the ``offset``-th hit (1-based), or
+        None when there are fewer; walks in pages without sources."""
+        after = None
+        while offset > 0:
+            size = min(offset, WINDOW)
+            hits = self._search(kind, queries.search_body(
+                scope, query, size, search_after=after, source=False))
+            if len(hits) < size:
+                return None
+            after = hits[-1]['sort']
+            offset -= size
+        return after
+
+    def check(self):
+        """Answers when every index is there, healthy and writable."""
+        aliases = ','.join(self.alias(kind) for kind in mappings.KINDS)
+        try:
+            health = self.conn.request('GET', '/_cluster/health/%s' % aliases)
+            settings = self.conn.request(
+                'GET', '/%s/_settings' % aliases, {'flat_settings': True})
+        except es_client.ApiError as exc:
+            if _missing_index(exc):
+                raise exception.StoreUnavailable(_NOT_SYNCED % aliases)
+            raise exception.StoreUnavailable('Elasticsearch: %s' % exc)
+        if health.get('status') == 'red':
+            raise exception.StoreUnavailable(
+                'Elasticsearch indices %s are red' % aliases)
+        for index, found in settings.items():
+            flat = found.get('settings', {})
+            for block in ('write', 'read_only', 'read_only_allow_delete'):
+                if str(flat.get('index.blocks.%s' % block)) == 'true':
+                    raise exception.StoreUnavailable(
+                        'Elasticsearch index %s refuses writes (%s block)'
+                        % (index, block))
+
+    def close(self):
+        self.conn.close()
