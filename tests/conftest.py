@@ -10,6 +10,7 @@ pytest_plugins = [
     'tests.fixtures.stores',
     'tests.fixtures.keystone',
     'tests.fixtures.uwsgi',
+    'tests.fixtures.apache',
 ]
 
 
