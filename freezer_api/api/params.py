@@ -37,6 +37,19 @@ def paging(req, conf):
     return limit, offset
 
 
+def only(req, allowed):
+    """Refuse query parameters outside ``allowed``.
+
+    :raises BadRequest: an unknown parameter.
+    """
+    unknown = sorted(set(req.params) - set(allowed))
+    if unknown:
+        raise exception.BadRequest(
+            'Unknown query parameters: %s; allowed: %s'
+            % (', '.join(unknown), ', '.join(sorted(allowed))),
+            code='freezer.request.unknown_parameter')
+
+
 def boolean(req, name, default=False):
     """Return a boolean query parameter.
 

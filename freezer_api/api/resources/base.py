@@ -6,10 +6,13 @@ A resource serves one API version (``deps.api``), so that a route table can
 map v1, v2 and v3 paths to instances of the same classes.
 """
 
+from urllib import parse as urlparse
+
 import falcon
 
 from freezer_api import exception
 from freezer_api.api import body as bodies
+from freezer_api.api import microversion
 from freezer_api.api import params
 from freezer_api.objects import realm as realms
 
@@ -59,31 +62,58 @@ class Resource:
     def rule(self, action):
         return '%s:%s' % (self.kind, action)
 
+    def shown(self, req, doc):
+        """A document as the request's (micro)version shows it."""
+        return doc
+
+
+def _next_link(req, limit, offset):
+    query = {k: v for k, v in req.params.items() if k != 'offset'}
+    query.update(limit=limit, offset=offset + limit)
+    return {'rel': 'next', 'href': '%s%s?%s' % (
+        req.prefix, req.path, urlparse.urlencode(query, doseq=True))}
+
 
 class List(Resource):
+    #: Query parameters of the list; from 3.6 any other is a 400.
+    list_params = ('limit', 'offset', 'search')
+
     def list_realm(self, req, project_id):
         return self.realm(req, self.rule('get_all'), project_id)
 
     def on_get(self, req, resp, project_id=None):
         realm = self.list_realm(req, project_id)
+        if microversion.wants(req, '3.6'):
+            params.only(req, self.list_params)
         limit, offset = params.paging(req, self.deps.conf)
         found = self.docs.list(realm, params.search(req, self.deps.max_body),
                                limit, offset)
-        resp.media = {self.kind: found}
+        resp.media = {self.kind: [self.shown(req, doc) for doc in found]}
+        if microversion.wants(req, '3.4'):
+            # NOTE: a full page may be followed by more; a short one not.
+            full = len(found) == limit
+            resp.media['links'] = [_next_link(req, limit, offset)] if (
+                full) else []
 
 
 class Create(Resource):
-    def on_post(self, req, resp, project_id=None):
-        realm = self.realm(req, self.rule('create'), project_id)
-        doc_id = self.docs.create(realm, self.body(req))
+    def created(self, req, resp, doc_id):
+        """Answer 201 for a new document (``Location`` from 3.2)."""
         resp.status = falcon.HTTP_201
         resp.media = {self.id_field: doc_id}
+        if microversion.wants(req, '3.2'):
+            resp.location = '%s%s/%s' % (req.prefix, req.path,
+                                         urlparse.quote(doc_id, safe=''))
+
+    def on_post(self, req, resp, project_id=None):
+        realm = self.realm(req, self.rule('create'), project_id)
+        self.created(req, resp, self.docs.create(realm, self.body(req)))
 
 
 class Show(Resource):
     def on_get(self, req, resp, item_id, project_id=None):
         realm = self.realm(req, self.rule('get'), project_id)
-        resp.media = self.docs.get(realm, item_id)
+        resp.media = self.shown(req, self.docs.get(realm, item_id))
 
 
 class Replace(Resource):
@@ -93,6 +123,13 @@ class Replace(Resource):
         realm = self.realm(req, self.rule(self.replace_rule), project_id)
         version = self.docs.replace(realm, item_id, self.body(req))
         resp.status = falcon.HTTP_201
+        resp.media = {self.id_field: item_id, 'version': version}
+
+    @microversion.since('3.3')
+    def on_put(self, req, resp, item_id, project_id=None):
+        """PUT: the same replace, idempotent, answered 200 (from 3.3)."""
+        realm = self.realm(req, self.rule(self.replace_rule), project_id)
+        version = self.docs.replace(realm, item_id, self.body(req))
         resp.media = {self.id_field: item_id, 'version': version}
 
 

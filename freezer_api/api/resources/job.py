@@ -12,6 +12,8 @@ class _Jobs:
 
 
 class Collection(_Jobs, base.List, base.Create):
+    list_params = base.List.list_params + ('all_projects',)
+
     def list_realm(self, req, project_id):
         all_projects = False
         if self.api != 'v1' and params.boolean(req, 'all_projects'):
