@@ -375,3 +375,122 @@ def test_foreign_project_in_the_url_is_403_for_every_route(attacker, victim):
     listed = attacker.api.request('member_a', 'GET', victim.path('/jobs'),
                                   headers=headers(victim.version))
     assert listed.status_code == 403
+
+
+# -- what readers, project members, admins and services may do --------------
+
+LATER = [v for v in VERSIONS if v != 'v1']
+
+
+@pytest.fixture
+def project_a(world, request):
+    """member_a's documents in one version, checked untouched afterwards."""
+    owner = world['member_a', request.param]
+    before = owner.snapshot()
+    yield owner
+    assert owner.snapshot() == before
+
+
+@pytest.mark.parametrize('project_a', LATER, indirect=True)
+def test_reader_reads_the_project_but_cannot_write(project_a):
+    for kind, doc_id in project_a.ids.items():
+        item = '/%s/%s' % (kind, doc_id)
+        assert project_a.call('GET', item, user='reader_a').status_code == 200
+        for method, body in (('PATCH', PATCHES[kind]), ('DELETE', None)):
+            resp = project_a.call(method, item, body, user='reader_a')
+            assert resp.status_code == 403, (method, item, resp.text)
+    started = project_a.call('POST', '/jobs/%s/event' % project_a.ids['jobs'],
+                             {'start': None}, user='reader_a')
+    assert started.status_code == 403
+
+
+@pytest.mark.parametrize('project_a', VERSIONS, indirect=True)
+def test_v2_documents_are_the_projects_v1_documents_the_users(project_a):
+    for kind, doc_id in project_a.ids.items():
+        resp = project_a.call('GET', '/%s/%s' % (kind, doc_id),
+                              user='member_a2')
+        expected = 404 if project_a.version == 'v1' else 200
+        assert resp.status_code == expected, (kind, resp.text)
+
+
+@pytest.mark.parametrize('user', ['member_a', 'reader_a', 'member_b'])
+def test_all_projects_is_refused_to_project_users(keystone_api, user):
+    resp = keystone_api.request(user, 'GET', url(
+        'v2', keystone_api.keystone, '/jobs?all_projects=true'))
+    assert resp.status_code == 403, resp.text
+
+
+@pytest.mark.parametrize('user', ['admin', 'service'])
+def test_all_projects_shows_every_project_to_admin_and_service(
+        keystone_api, world, user):
+    keystone = keystone_api.keystone
+    wanted = {world[owner, 'v2'].ids['jobs'] for owner in ('member_a',
+                                                           'member_b')}
+    every = keystone_api.request(user, 'GET', url(
+        'v2', keystone, '/jobs?all_projects=true&limit=1000'))
+    assert every.status_code == 200, every.text
+    assert wanted <= {j['job_id'] for j in every.json()['jobs']}
+    # NOTE: unlike upstream, all_projects is never forced on for admins.
+    one = keystone_api.request(user, 'GET', url(
+        'v2', keystone, '/jobs?limit=1000', 'project-b'))
+    shown = {j['job_id'] for j in one.json()['jobs']}
+    assert world['member_b', 'v2'].ids['jobs'] in shown
+    assert world['member_a', 'v2'].ids['jobs'] not in shown
+
+
+def test_admin_reads_changes_and_deletes_in_any_project(keystone_api):
+    victim = Owner(keystone_api, 'member_b', 'v2', 'project-b').populate()
+    for kind, doc_id in victim.ids.items():
+        shown = victim.call('GET', '/%s/%s' % (kind, doc_id), user='admin')
+        assert shown.status_code == 200, (kind, shown.text)
+    job = '/jobs/' + victim.ids['jobs']
+    patched = victim.call('PATCH', job, {'description': 'by admin'},
+                          user='admin')
+    assert patched.status_code == 200, patched.text
+    assert victim.call('GET', job).json()['description'] == 'by admin'
+    action = '/actions/' + victim.ids['actions']
+    assert victim.call('DELETE', action, user='admin').status_code == 204
+    assert victim.call('GET', action).status_code == 404
+    created = victim.call('POST', '/backups', BACKUP, user='admin')
+    assert created.status_code == 201, created.text
+    backup = victim.call('GET', '/backups/' + created.json()['backup_id'])
+    assert backup.json()['project_id'] == keystone_api.keystone.project_id(
+        'project-b')
+
+
+def test_service_writes_backups_but_not_jobs_in_any_project(keystone_api):
+    keystone = keystone_api.keystone
+    victim = Owner(keystone_api, 'member_b', 'v2', 'project-b').populate()
+    created = victim.call('POST', '/backups', BACKUP, user='service')
+    assert created.status_code == 201, created.text
+    backup = victim.call('GET', '/backups/' + created.json()['backup_id'])
+    assert backup.json()['project_id'] == keystone.project_id('project-b')
+    assert backup.json()['user_id'] == keystone.user('service').id
+    job = victim.call('POST', '/jobs', job_doc(victim.client_id),
+                      user='service')
+    assert job.status_code == 403, job.text
+    listed = victim.call('GET', '/jobs', user='service')
+    assert victim.ids['jobs'] in {j['job_id'] for j in listed.json()['jobs']}
+
+
+@pytest.mark.parametrize('user, status', [('member_a', 403),
+                                          ('reader_a', 403),
+                                          ('service', 403),
+                                          ('admin', 201)])
+def test_central_clients_need_admin(keystone_api, user, status):
+    central = dict(client_doc('central-' + uuid.uuid4().hex[:8]),
+                   is_central=True)
+    resp = keystone_api.request(user, 'POST', url(
+        'v2', keystone_api.keystone, '/clients'), json=central)
+    assert resp.status_code == status, resp.text
+
+
+def test_clusters_answer_admin_only(keystone_api):
+    keystone = keystone_api.keystone
+    for user, project, status in (('admin', 'admin', 200),
+                                  ('member_a', 'project-a', 403),
+                                  ('service', 'service', 403)):
+        resp = keystone_api.request(
+            user, 'GET', url('v3', keystone, '/clusters', project),
+            headers=headers('v3'))
+        assert resp.status_code == status, (user, resp.text)
