@@ -8,6 +8,7 @@ from freezer_api.storage import driver
 
 pytest_plugins = [
     'tests.fixtures.stores',
+    'tests.fixtures.postgresql',
     'tests.fixtures.keystone',
     'tests.fixtures.uwsgi',
     'tests.fixtures.apache',

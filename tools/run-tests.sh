@@ -3,7 +3,8 @@
 #
 #   bash tools/run-tests.sh [pytest arguments]
 #
-# System packages (Apache + mod_wsgi, shellcheck) come from Debian when
+# System packages (Apache + mod_wsgi, PostgreSQL, shellcheck, Java, Maven)
+# come from Debian when
 # missing; Python packages go into tox's virtualenv; the Elasticsearch and
 # OpenSearch zips (Maven Central) and Keystone (PyPI) are fetched by the test
 # fixtures into .cache/ (git-ignored) on first use.
@@ -19,6 +20,7 @@ command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need_apt+=(apa
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "Installing system packages: ${need_apt[*]}"
