@@ -225,16 +225,15 @@ class Heartbeat:
                         exc.message)
 
     def _run(self):
-        while True:
+        while not self._stop.wait(self.conf.report_interval):
             self.beat()
-            if self._stop.wait(self.conf.report_interval):
-                return
 
     def start(self):
-        """Start heartbeating (idempotent)."""
+        """Register now, then heartbeat from a thread (idempotent)."""
         if self._thread is not None and self._thread.is_alive():
             return self
         self._stop.clear()
+        self.beat()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name='freezer-api-heartbeat')
         self._thread.start()
