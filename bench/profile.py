@@ -1,0 +1,166 @@
+"""Profile one scenario in-process: the WSGI app called directly, no server.
+
+    /work/venv-dev/bin/python -m bench.profile get [-n 3000] [--top 30]
+
+Prints the single-thread requests/s (CPU cost per request, free of network
+and load-generator noise) and the cProfile functions with the most
+cumulative time. Scenarios: get, list, post_backup, post_job, poll, patch,
+session, page_last.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import scenarios
+from bench import seed
+from bench import servers
+
+
+def environ(method, path, body, headers):
+    raw = json.dumps(body).encode() if body is not None else b''
+    path, _, qs = path.partition('?')
+    env = {'REQUEST_METHOD': method, 'PATH_INFO': path, 'QUERY_STRING': qs,
+           'SERVER_NAME': '127.0.0.1', 'SERVER_PORT': '9090',
+           'SERVER_PROTOCOL': 'HTTP/1.1', 'wsgi.url_scheme': 'http',
+           'wsgi.input': io.BytesIO(raw), 'wsgi.errors': sys.stderr,
+           'wsgi.version': (1, 0), 'wsgi.multithread': True,
+           'wsgi.multiprocess': True, 'wsgi.run_once': False,
+           'CONTENT_LENGTH': str(len(raw))}
+    if raw:
+        env['CONTENT_TYPE'] = 'application/json'
+    for name, value in headers.items():
+        env['HTTP_' + name.upper().replace('-', '_')] = value
+    return env
+
+
+class InProcess:
+    """The app of a fresh deployment in ``workdir``, called directly."""
+
+    def __init__(self, workdir, driver='sqlalchemy'):
+        import os
+        import subprocess
+        confdir = servers.write_ours_conf(workdir, driver)
+        os.environ['OS_FREEZER_CONFIG_DIR'] = str(confdir)
+        subprocess.run([str(Path(sys.executable).parent / 'freezer-manage'),
+                        '--config-file', str(confdir / 'freezer-api.conf'),
+                        'db', 'sync'], check=True, capture_output=True)
+        from freezer_api import app
+        self.app = app.init_application(
+            args=[], default_config_files=[str(confdir / 'freezer-api.conf')])
+        self.db = str(workdir / 'freezer.sqlite')
+
+    def call(self, method, path, body=None, project=scenarios.PROJECT):
+        out = {}
+
+        def start_response(status, headers, exc_info=None):
+            out['status'] = int(status.split()[0])
+
+        chunks = self.app(environ(method, '/v2/%s%s' % (project, path),
+                                  body, scenarios.identity(project)),
+                          start_response)
+        data = b''.join(chunks)
+        if hasattr(chunks, 'close'):
+            chunks.close()
+        return out['status'], data
+
+
+def prepare(ip, big):
+    """Seed what the scenarios read; return the ids they use."""
+    ids = [json.loads(ip.call('POST', '/backups', scenarios.backup_body(i))[1]
+                      )['backup_id'] for i in range(300)]
+    client_id = '%s_prof-host' % scenarios.PROJECT
+    ip.call('POST', '/clients', scenarios.client_body(client_id, 'prof-host'))
+    jobs = [json.loads(ip.call('POST', '/jobs', scenarios.job_body(
+        client_id, j))[1])['job_id'] for j in range(3)]
+    ip.call('POST', '/backups', scenarios.backup_body(0),
+            project=scenarios.BIG_PROJECT)
+    seed.ours(ip.db, scenarios.BIG_PROJECT, big)
+    return ids, client_id, jobs
+
+
+def steps(ip, ids, client_id, jobs, big):
+    state = {'i': 0}
+
+    def session():
+        sid = json.loads(ip.call('POST', '/sessions', {
+            'description': 'p', 'hold_off': 60,
+            'schedule': {'schedule_interval': '1 days'}})[1])['session_id']
+        ip.call('PUT', '/sessions/%s/jobs/%s' % (sid, jobs[0]))
+        ip.call('POST', '/sessions/%s/action' % sid,
+                {'start': {'job_id': jobs[0], 'current_tag': 0}})
+        return ip.call('POST', '/sessions/%s/action' % sid, {
+            'end': {'job_id': jobs[0], 'current_tag': 1,
+                    'result': 'success'}})
+
+    def bump():
+        state['i'] += 1
+        return state['i']
+
+    return {
+        'get': lambda: ip.call('GET', '/backups/%s' % ids[bump() % 300]),
+        'list': lambda: ip.call('GET', '/backups?limit=100'),
+        'post_backup': lambda: ip.call('POST', '/backups',
+                                       scenarios.backup_body(bump())),
+        'post_job': lambda: ip.call('POST', '/jobs', scenarios.job_body(
+            client_id, bump())),
+        'poll': lambda: ip.call('GET', '/jobs?limit=10', {
+            'match_not': [{'status': 'completed'}],
+            'match': [{'client_id': client_id}]}),
+        'patch': lambda: ip.call('PATCH', '/jobs/%s' % jobs[bump() % 3], {
+            'job_schedule': {'status': 'running', 'event': ''}}),
+        'session': session,
+        'page_first': lambda: ip.call(
+            'GET', '/backups?limit=100&offset=0',
+            project=scenarios.BIG_PROJECT),
+        'page_last': lambda: ip.call(
+            'GET', '/backups?limit=100&offset=%d' % (big - 100),
+            project=scenarios.BIG_PROJECT),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('scenario', nargs='+')
+    parser.add_argument('-n', type=int, default=2000)
+    parser.add_argument('--top', type=int, default=30)
+    parser.add_argument('--big', type=int, default=50000)
+    parser.add_argument('--sort', default='cumulative')
+    parser.add_argument('--no-profile', action='store_true')
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        ip = InProcess(Path(tmp))
+        table = steps(ip, *prepare(ip, args.big), args.big)
+        for name in args.scenario:
+            step = table[name]
+            for _ in range(50):
+                status, body = step()
+            print('%s: last status %d' % (name, status))
+            t0 = time.process_time()
+            for _ in range(args.n):
+                step()
+            cpu = time.process_time() - t0
+            print('%s: %.0f steps/s on one thread (%.3f ms CPU per step)'
+                  % (name, args.n / cpu, cpu * 1000 / args.n))
+            if args.no_profile:
+                continue
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(args.n):
+                step()
+            prof.disable()
+            out = io.StringIO()
+            pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(
+                args.top)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Benchmark freezer-api against its floor and against upstream, in one run.
+
+    /work/venv-dev/bin/python -m bench.run [--duration 8] [--record]
+
+See bench/README.md. Everything listens on 127.0.0.1; every process started
+here is stopped by its PID before the script exits.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench import floor as floor_mod
+from bench import scenarios
+from bench import seed
+from bench import servers
+
+HERE = Path(__file__).resolve().parent
+
+#: scenario -> minimum steps/s on this machine (from the project guide).
+TARGETS = {
+    'GET backup by id': 3000, 'list 100 backups': 1000, 'POST backup': 600,
+    'POST job': 400, 'session cycle (4 req)': 150,
+}
+RSS_TARGET_MIB = 60
+PAGE_RATIO_TARGET = 1.5
+
+
+def log(msg):
+    print('[%s] %s' % (time.strftime('%H:%M:%S'), msg), flush=True)
+
+
+def bench_service(server, args, seeder):
+    bench = scenarios.Bench(server.url, args.clients, args.duration, log,
+                            args.big)
+    bench.register_clients()
+    results = [bench.post_backup(), bench.get_by_id(), bench.list_100(),
+               bench.post_job(), bench.job_poll(), bench.job_patch(),
+               bench.session_cycle()]
+    big = bench.thread(scenarios.BIG_PROJECT)
+    status, _ = big.call('POST', '/backups', scenarios.backup_body(0))
+    big.close()
+    if status != 201:
+        raise RuntimeError('seeding the big project failed: HTTP %d' % status)
+    t0 = time.time()
+    seeder(args.big)
+    log('  seeded %d backups in %.1f s' % (args.big, time.time() - t0))
+    results += bench.pages()
+    rss = server.rss()
+    log('  worker RSS MiB (now, peak): %s' % {
+        pid: (round(a, 1), round(b, 1)) for pid, (a, b) in rss.items()})
+    return {'results': [r.summary() for r in results], 'rss': rss}
+
+
+def run_service(name, start, workdir, args, seeder):
+    log('== %s' % name)
+    server = start(workdir)
+    try:
+        return bench_service(server, args, seeder(server))
+    finally:
+        server.stop()
+        log('  stopped %s (pid %d)' % (name, server.proc.pid))
+
+
+def run_floor(workdir, args):
+    log('== floor: SQLAlchemy Core + SQLite, 2 processes x 2 threads')
+    results = floor_mod.run(str(workdir / 'floor.sqlite'), log,
+                            duration=args.duration, big=args.big)
+    return {'results': [r.summary() for r in results], 'rss': {}}
+
+
+def _cell(row):
+    if row is None:
+        return 'not run'
+    text = '%.0f/s, p50 %.1f ms, p99 %.1f ms' % (row['rate'], row['p50_ms'],
+                                                 row['p99_ms'])
+    if row['errors']:
+        text += ', **%d errors** %s' % (row['errors'], row['error_kinds'])
+    return text
+
+
+def _rows(data, column):
+    return {r['name']: r for r in data.get(column, {}).get('results', [])}
+
+
+def _page_ratio(rows, big):
+    first = rows.get('page first of %dk' % (big // 1000))
+    last = rows.get('page last of %dk' % (big // 1000))
+    if not first or not last or not last['rate']:
+        return None
+    return first['rate'] / last['rate']
+
+
+def report(data, args, command):
+    """The Markdown report of one run."""
+    columns = [c for c in ('ours', 'floor-sql', 'upstream', 'ours-es')
+               if c in data]
+    names = []
+    for column in columns:
+        for name in _rows(data, column):
+            if name not in names:
+                names.append(name)
+    out = ['Command: `%s`' % command, '',
+           'Date: %s UTC; host: %s, %d CPUs, Python %s; %d clients, %.0f s '
+           'per scenario after 1 s warm-up; uWSGI `%s` mode, 2 processes x '
+           '2 threads.' % (
+               datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
+               platform.node(), os.cpu_count(), platform.python_version(),
+               args.clients, args.duration, args.mode), '',
+           '| scenario | target | %s |' % ' | '.join(columns),
+           '|---|---|%s' % '---|' * len(columns)]
+    for name in names:
+        target = TARGETS.get(name)
+        cells = [_cell(_rows(data, c).get(name)) for c in columns]
+        out.append('| %s | %s | %s |' % (
+            name, '>= %d/s' % target if target else '', ' | '.join(cells)))
+    ratios = ['%s %.2f' % (c, _page_ratio(_rows(data, c), args.big))
+              for c in columns if _page_ratio(_rows(data, c), args.big)]
+    out += ['', 'Last page / first page time (first rate / last rate; '
+            'target <= %.1f): %s' % (PAGE_RATIO_TARGET, ', '.join(ratios))]
+    for column in columns:
+        rss = data[column].get('rss')
+        if rss:
+            out.append('Worker RSS MiB of %s at the end (now / peak; target '
+                       '<= %d): %s' % (column, RSS_TARGET_MIB, ', '.join(
+                           '%.1f / %.1f' % v for v in rss.values())))
+    misses = []
+    ours = _rows(data, 'ours')
+    for name, target in TARGETS.items():
+        row = ours.get(name)
+        if row and (row['rate'] < target or row['errors']):
+            misses.append('%s %.0f/s < %d/s' % (name, row['rate'], target)
+                          if row['rate'] < target else
+                          '%s has errors' % name)
+    out += ['', 'Ours misses: %s' % (', '.join(misses) or 'nothing')]
+    return '\n'.join(out) + '\n'
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--targets', default='ours,floor-sql,upstream',
+                        help='comma list of ours, floor-sql, upstream')
+    parser.add_argument('--duration', type=float, default=8.0,
+                        help='measured seconds per scenario')
+    parser.add_argument('--clients', type=int, default=16)
+    parser.add_argument('--big', type=int, default=50000,
+                        help='backups in the paging project')
+    parser.add_argument('--mode', choices=['http', 'http-socket'],
+                        default='http',
+                        help='uWSGI front: the HTTP router with keep-alive '
+                             '(--http --http-keepalive) or HTTP/1.1 on the '
+                             'workers (--http11-socket)')
+    parser.add_argument('--out', default=str(HERE / 'out'),
+                        help='work directory (databases, logs, JSON)')
+    parser.add_argument('--record', action='store_true',
+                        help='write the report to bench/RESULTS.md')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    command = 'python -m bench.run ' + ' '.join(shlex.quote(a) for a in argv)
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    root = Path(args.out) / stamp
+    root.mkdir(parents=True)
+    data = {}
+    for target in args.targets.split(','):
+        workdir = root / target
+        workdir.mkdir()
+        if target == 'ours':
+            data[target] = run_service(
+                target, lambda w: servers.start_ours(w, args.mode, log),
+                workdir, args, lambda s: lambda n: seed.ours(
+                    str(workdir / 'freezer.sqlite'), scenarios.BIG_PROJECT,
+                    n))
+        elif target == 'upstream':
+            data[target] = run_service(
+                target, lambda w: servers.start_upstream(w, args.mode, log),
+                workdir, args, lambda s: lambda n: seed.upstream(
+                    str(workdir / 'upstream.sqlite'), scenarios.BIG_PROJECT,
+                    n))
+        elif target == 'floor-sql':
+            data[target] = run_floor(workdir, args)
+        else:
+            raise SystemExit('unknown target %r' % target)
+        (root / 'data.json').write_text(json.dumps(data, indent=1))
+    text = report(data, args, command)
+    print('\n' + text)
+    (root / 'report.md').write_text(text)
+    if args.record:
+        results = HERE / 'RESULTS.md'
+        results.write_text('# Benchmark results\n\nHow to run: see '
+                           '[README.md](README.md).\n\n' + text)
+        log('wrote %s' % results)
+    shutil.rmtree(root / 'floor-sql', ignore_errors=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Fill a project with many backups straight in the database.
+
+Seeding 50k backups over HTTP would take minutes on the slow service, so
+one backup is created over HTTP (so the row is exactly what the service
+writes) and then cloned with fresh ids in one transaction.
+"""
+
+import copy
+import json
+import sqlite3
+import uuid
+
+from freezer_api.storage import query
+
+
+def _clones(n):
+    for i in range(n):
+        yield i, uuid.uuid4().hex
+
+
+def ours(db_path, project, n):
+    """Clone the project's one backup ``n`` times in our documents table,
+    with the search terms the store would write."""
+    con = sqlite3.connect(db_path, timeout=60)
+    try:
+        row = con.execute(
+            "SELECT body FROM documents WHERE kind = 'backups' AND "
+            "project_id = ? LIMIT 1", (project,)).fetchone()
+        template = json.loads(row[0])
+        con.execute('BEGIN IMMEDIATE')
+        seq = con.execute('SELECT max(seq) FROM documents').fetchone()[0]
+        docs, terms = [], []
+        for i, doc_id in _clones(n - 1):
+            seq += 1
+            doc = copy.deepcopy(template)
+            doc['backup_id'] = doc_id
+            doc['backup_metadata']['time_stamp'] += i + 1
+            fields = query.index_fields(doc)
+            docs.append((seq, 'backups', doc_id, project, fields['user_id'],
+                         1, fields['time_stamp'],
+                         json.dumps(doc, separators=(',', ':'))))
+            terms.extend((seq, t) for t in fields['terms'])
+        con.executemany('INSERT INTO documents (seq, kind, id, project_id, '
+                        'user_id, version, time_stamp, body) VALUES '
+                        '(?, ?, ?, ?, ?, ?, ?, ?)', docs)
+        con.executemany('INSERT INTO document_terms (seq, term) VALUES '
+                        '(?, ?)', terms)
+        con.commit()
+    finally:
+        con.close()
+
+
+def upstream(db_path, project, n):
+    """Clone the project's one backup row ``n`` times in upstream's
+    ``backups`` table."""
+    con = sqlite3.connect(db_path, timeout=60)
+    con.row_factory = sqlite3.Row
+    try:
+        row = dict(con.execute('SELECT * FROM backups WHERE project_id = ? '
+                               'LIMIT 1', (project,)).fetchone())
+        columns = list(row)
+        rows = []
+        for _i, doc_id in _clones(n - 1):
+            clone = dict(row, id=doc_id)
+            rows.append(tuple(clone[c] for c in columns))
+        con.execute('BEGIN IMMEDIATE')
+        con.executemany('INSERT INTO backups (%s) VALUES (%s)' % (
+            ', '.join(columns), ', '.join('?' * len(columns))), rows)
+        con.commit()
+    finally:
+        con.close()
