@@ -1,4 +1,4 @@
-"""Rules of actions."""
+"""Rules of actions (reusable freezer_action definitions)."""
 
 from freezer_api.policies import base
 

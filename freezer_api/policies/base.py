@@ -1,4 +1,10 @@
-"""Base rules the per-noun rules are built from (secure defaults)."""
+"""Base rules the per-noun rules are built from, and the helpers that build
+them (secure defaults: owner or admin writes, readers read).
+
+Every rule is checked against a target ``{"project_id": ...}``: the project
+in a v2/v3 URL, or the caller's own project for v1 (where documents also
+belong to their user). Admins and services are not bound to a project.
+"""
 
 from oslo_policy import policy
 
@@ -8,27 +14,40 @@ ADMIN_OR_SERVICE = 'rule:admin_or_service'
 ADMIN_OR_OWNER_OR_SERVICE = 'rule:admin_or_owner_or_service'
 ADMIN_OR_READER_OR_SERVICE = 'rule:admin_or_reader_or_service'
 
+#: URL prefixes of the API versions a document route exists in.
+V1 = '/v1'
+V2 = '/v2/{project_id}'
+V3 = '/v3/{project_id}'
+ALL_VERSIONS = (V1, V2, V3)
+
 RULES = [
     policy.RuleDefault('context_is_admin', 'role:admin',
-                       description='Holders of the admin role.'),
+                       description='Holders of the admin role, in any '
+                                   'project.'),
     policy.RuleDefault('project_member',
                        'role:member and project_id:%(project_id)s',
                        description='Members of the target project.'),
     policy.RuleDefault('project_reader',
                        'role:reader and project_id:%(project_id)s',
-                       description='Readers of the target project.'),
+                       description='Readers of the target project '
+                                   "(with Keystone's implied roles, members "
+                                   'and admins are readers too).'),
     policy.RuleDefault('admin_or_owner',
                        'rule:context_is_admin or rule:project_member',
-                       description='Admins, or members of the project.'),
+                       description='Admins, or members of the target '
+                                   'project.'),
     policy.RuleDefault('admin_or_service', 'role:admin or role:service',
-                       description='Admins and service users.'),
+                       description='Admins and service users (such as a '
+                                   'central scheduler), in any project.'),
     policy.RuleDefault('admin_or_owner_or_service',
                        'rule:admin_or_service or rule:project_member',
-                       description='Admins, services, or project members.'),
+                       description='Admins, services, or members of the '
+                                   'target project.'),
     policy.RuleDefault('admin_or_reader_or_service',
                        'rule:admin_or_owner_or_service or '
                        'rule:project_reader',
-                       description='Anyone who may read the project.'),
+                       description='Anyone who may read the target '
+                                   'project.'),
 ]
 
 
@@ -36,33 +55,55 @@ def list_rules():
     return RULES
 
 
-def rule(name, check_str, description, operations):
-    """A documented rule on project-scoped tokens."""
+def operations(method, path, versions=ALL_VERSIONS):
+    """``(method, full path)`` of a route below each version prefix."""
+    return [(method, prefix + path) for prefix in versions]
+
+
+def rule(name, check_str, description, ops):
+    """A documented rule on project-scoped tokens; ``ops`` are
+    ``(method, path)`` pairs, as :func:`operations` returns them."""
     return policy.DocumentedRuleDefault(
         name=name, check_str=check_str, description=description,
-        operations=[{'method': m, 'path': p} for m, p in operations],
+        operations=[{'method': m, 'path': p} for m, p in ops],
         scope_types=['project'])
 
 
-def crud_rules(noun, plural, read, write, replace=True, update=True):
-    """The get/get_all/create/update/replace/delete rules of a noun."""
-    path = '/v2/{project_id}/%s' % plural
+def replace_operations(item):
+    """POST on the item (every version) and PUT (v3, from 3.3)."""
+    return operations('POST', item) + operations('PUT', item, (V3,))
+
+
+def crud_rules(noun, plural, read, write, replace=True, update=True,
+               update_versions=ALL_VERSIONS):
+    """The get_all/get/create/delete[/update][/replace] rules of a noun.
+
+    ``replace=False`` leaves out ``<plural>:replace``; ``'create'`` instead
+    documents the replace under ``<plural>:create`` (the rule upstream
+    checks for it, as for jobs).
+    """
+    path = '/' + plural
     item = path + '/{%s_id}' % noun
+    create_ops = operations('POST', path)
+    if replace == 'create':
+        create_ops += replace_operations(item)
     rules = [
         rule('%s:get_all' % plural, read, 'List %s.' % plural,
-             [('GET', path)]),
+             operations('GET', path)),
         rule('%s:get' % plural, read, 'Show a %s.' % noun,
-             [('GET', item)]),
-        rule('%s:create' % plural, write, 'Create a %s.' % noun,
-             [('POST', path)]),
+             operations('GET', item)),
+        rule('%s:create' % plural, write, 'Create a %s.' % noun
+             + (' Also guards the replace of a %s at its id.' % noun
+                if replace == 'create' else ''), create_ops),
         rule('%s:delete' % plural, write, 'Delete a %s.' % noun,
-             [('DELETE', item)]),
+             operations('DELETE', item)),
     ]
     if update:
         rules.append(rule('%s:update' % plural, write,
-                          'Update a %s.' % noun, [('PATCH', item)]))
-    if replace:
+                          'Update part of a %s (PATCH).' % noun,
+                          operations('PATCH', item, update_versions)))
+    if replace is True:
         rules.append(rule('%s:replace' % plural, write,
                           'Create or replace a %s at its id.' % noun,
-                          [('POST', item)]))
+                          replace_operations(item)))
     return rules

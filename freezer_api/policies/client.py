@@ -1,4 +1,4 @@
-"""Rules of clients."""
+"""Rules of clients (registered schedulers and agents)."""
 
 from freezer_api.policies import base
 
@@ -8,6 +8,8 @@ def list_rules():
                            base.ADMIN_OR_READER_OR_SERVICE,
                            base.ADMIN_OR_OWNER, replace=False) + [
         base.rule('clients:create_central', base.ADMIN_OR_SERVICE,
-                  'Register a central (multi-project) client.',
-                  [('POST', '/v2/{project_id}/clients')]),
+                  'Register a central client (is_central), which works '
+                  'for several projects; checked on top of '
+                  'clients:create.',
+                  base.operations('POST', '/clients')),
     ]

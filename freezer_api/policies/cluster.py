@@ -1,16 +1,19 @@
-"""Rules of the cluster API (v3, microversion 3.7): admin only."""
+"""Rules of the cluster API (v3, microversion 3.7 on): admin only."""
 
 from freezer_api.policies import base
 
-_PATH = '/v3/{project_id}/clusters'
+_PATH = base.V3 + '/clusters'
 
 
 def list_rules():
     return [
-        base.rule('clusters:get_all', base.ADMIN, 'List clusters.',
+        base.rule('clusters:get_all', base.ADMIN,
+                  'List clusters, in summary or in detail.',
                   [('GET', _PATH), ('GET', _PATH + '/detail')]),
-        base.rule('clusters:get', base.ADMIN, 'Show a cluster.',
-                  [('GET', _PATH + '/{name}')]),
+        base.rule('clusters:get', base.ADMIN,
+                  'Show a cluster, and its enable/disable history (3.8).',
+                  [('GET', _PATH + '/{name}'),
+                   ('GET', _PATH + '/{name}/history')]),
         base.rule('clusters:update', base.ADMIN,
                   'Enable or disable a cluster.',
                   [('PUT', _PATH + '/enable'), ('PUT', _PATH + '/disable')]),

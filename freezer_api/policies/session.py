@@ -1,8 +1,8 @@
-"""Rules of sessions."""
+"""Rules of sessions: rounds of jobs started and ended together."""
 
 from freezer_api.policies import base
 
-_ITEM = '/v2/{project_id}/sessions/{session_id}'
+_ITEM = '/sessions/{session_id}'
 
 
 def list_rules():
@@ -11,11 +11,11 @@ def list_rules():
                            base.ADMIN_OR_OWNER) + [
         base.rule('sessions:action:create', base.ADMIN_OR_OWNER,
                   'Start or end a session round.',
-                  [('POST', _ITEM + '/action')]),
+                  base.operations('POST', _ITEM + '/action')),
         base.rule('sessions:job:add', base.ADMIN_OR_OWNER,
                   'Add a job to a session.',
-                  [('PUT', _ITEM + '/jobs/{job_id}')]),
+                  base.operations('PUT', _ITEM + '/jobs/{job_id}')),
         base.rule('sessions:job:remove', base.ADMIN_OR_OWNER,
                   'Remove a job from a session.',
-                  [('DELETE', _ITEM + '/jobs/{job_id}')]),
+                  base.operations('DELETE', _ITEM + '/jobs/{job_id}')),
     ]
