@@ -9,6 +9,8 @@ import time
 import uuid
 
 import pytest
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
 
 pytestmark = pytest.mark.integration
 
@@ -30,11 +32,13 @@ def assert_401(resp, keystone):
 
 # -- unauthenticated paths ----------------------------------------------
 
-def test_version_document_needs_no_token(keystone_api):
+def test_version_documents_need_no_token(keystone_api):
     resp = keystone_api.request(None, 'GET', '/')
     assert resp.status_code == 300
     ids = [v['id'] for v in resp.json()['versions']]
     assert 'v2' in ids
+    if 'v3' in ids:
+        assert keystone_api.request(None, 'GET', '/v3').status_code == 200
 
 
 @pytest.mark.parametrize('method', ['GET', 'HEAD', 'OPTIONS'])
@@ -157,3 +161,18 @@ def test_catalog_points_at_the_api(keystone_api):
     access = catalog.auth.get_access(catalog)
     assert access.service_catalog.url_for(
         service_type='backup', interface='public') == keystone_api.url
+
+
+def test_unscoped_token_may_do_nothing(keystone_api):
+    keystone = keystone_api.keystone
+    user = keystone.user('member_a')
+    auth = v3.Password(auth_url=keystone.auth_url, username=user.name,
+                       password=user.password, user_domain_id='default')
+    token = auth.get_access(ks_session.Session(auth=auth)).auth_token
+    for path in ('/v1/backups', _v2(keystone_api, 'project-a', '/backups'),
+                 '/v2/None/backups'):
+        resp = keystone_api.request(None, 'GET', path, token=token)
+        assert resp.status_code == 403, (path, resp.text)
+    created = keystone_api.request(None, 'POST', '/v1/backups', json=BACKUP,
+                                   token=token)
+    assert created.status_code == 403
