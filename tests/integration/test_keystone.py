@@ -156,11 +156,16 @@ def test_json_home_needs_a_token_and_answers_with_one(keystone_api):
     assert 'rel/backups' in resp.json()['resources']
 
 
-def test_catalog_points_at_the_api(keystone_api):
-    catalog = keystone_api.keystone.session('member_a')
-    access = catalog.auth.get_access(catalog)
-    assert access.service_catalog.url_for(
-        service_type='backup', interface='public') == keystone_api.url
+def test_clients_find_the_api_through_the_catalog(keystone_api):
+    keystone = keystone_api.keystone
+    keystone.add_backup_endpoint(keystone_api.url)
+    session = keystone.session('member_a')
+    resp = session.get('/v2/%s/backups' % keystone.project_id('project-a'),
+                       endpoint_filter={'service_type': 'backup',
+                                        'interface': 'public'},
+                       raise_exc=False)
+    assert resp.status_code == 200, resp.text
+    assert resp.url.startswith(keystone_api.url + '/')
 
 
 def test_unscoped_token_may_do_nothing(keystone_api):
