@@ -138,7 +138,13 @@ def init_application(args=None, default_config_files=None):
     setup_logging(conf)
     store = driver.open_store(conf)
     app = create_app(conf, store)
-    # NOTE: here and not in create_app, so that tests decide when (and
-    # whether) this process heartbeats as a freezer-api service.
-    service.Heartbeat(store, conf).start()
+    start_heartbeat(conf, store)
     return app
+
+
+def start_heartbeat(conf, store):
+    """Register this process as a ``freezer-api`` service and heartbeat
+    from a thread; return the ``Heartbeat`` (``.stop()`` ends it)."""
+    # NOTE: called by the servers, not by create_app, so that tests decide
+    # when (and whether) a process heartbeats.
+    return service.Heartbeat(store, conf).start()

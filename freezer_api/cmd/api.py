@@ -43,7 +43,9 @@ def main(argv=None):
                   'auth_strategy = noauth bind_host must be a loopback '
                   'address.', conf.bind_host)
         return 2
-    application = app.create_app(conf, driver.open_store(conf))
+    store = driver.open_store(conf)
+    application = app.create_app(conf, store)
+    heartbeat = app.start_heartbeat(conf, store)
     server = simple_server.make_server(conf.bind_host, conf.bind_port,
                                        application, server_class=_Server,
                                        handler_class=_Handler)
@@ -55,6 +57,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         pass
     finally:
+        heartbeat.stop()
         server.server_close()
     return 0
 

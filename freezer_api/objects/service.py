@@ -15,7 +15,6 @@ service_down_time``, so both stores agree without storing a state.
 import datetime
 import hashlib
 import logging
-import os
 import threading
 import time
 
@@ -207,7 +206,11 @@ class ServiceHooks(hooks.Hooks):
 class Heartbeat:
     """This API process as a ``freezer-api`` service: registers at start,
     then heartbeats every ``[DEFAULT] report_interval`` seconds from a
-    daemon thread, restarted in a forked worker (uWSGI preforks)."""
+    daemon thread.
+
+    A thread does not survive fork(): servers that fork workers load the
+    application in each worker (uWSGI ``lazy-apps``, as shipped).
+    """
 
     def __init__(self, store, conf):
         self.services = Services(store, conf)
@@ -237,15 +240,7 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name='freezer-api-heartbeat')
         self._thread.start()
-        if not getattr(self, '_fork_hook', False):
-            os.register_at_fork(after_in_child=self._after_fork)
-            self._fork_hook = True
         return self
-
-    def _after_fork(self):
-        if self._thread is not None and not self._stop.is_set():
-            self._thread = None
-            self.start()
 
     def stop(self):
         """Stop heartbeating and wait for the thread."""

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from freezer_api import app
 from freezer_api.objects import service
 from tests.api.conftest import Caller
 from tests.api.conftest import client_info
@@ -178,7 +179,7 @@ def test_api_nodes_heartbeat_as_freezer_api(admin, conf, store):
     conf.set_override('cluster', 'api-pool')
     conf.set_override('host', 'node-a')
     conf.set_override('report_interval', 1)
-    beating = service.Heartbeat(store, conf).start()
+    beating = app.start_heartbeat(conf, store)
     try:
         first = store.get('services', service.doc_id('freezer-api',
                                                      'node-a')).doc
