@@ -181,3 +181,22 @@ def test_unscoped_token_may_do_nothing(keystone_api):
     created = keystone_api.request(None, 'POST', '/v1/backups', json=BACKUP,
                                    token=token)
     assert created.status_code == 403
+
+
+def test_domain_and_system_scoped_admin_tokens_are_refused(keystone_api):
+    """Every rule is for project-scoped tokens: an admin role held on a
+    domain or on the system does not make its holder freezer's admin."""
+    keystone = keystone_api.keystone
+    tokens = {'domain': keystone.token('domain_admin'),
+              'system': keystone.session('admin', system=True).get_token()}
+    for scope, token in tokens.items():
+        for method, path in (
+                ('GET', '/v1/backups'),
+                ('GET', _v2(keystone_api, 'project-a', '/backups')),
+                ('GET', _v2(keystone_api, 'project-a',
+                            '/jobs?all_projects=true')),
+                ('POST', _v2(keystone_api, 'project-b', '/backups'))):
+            resp = keystone_api.request(None, method, path, token=token,
+                                        json=BACKUP if method == 'POST'
+                                        else None)
+            assert resp.status_code == 403, (scope, path, resp.text)

@@ -68,3 +68,12 @@ def test_expired_token_acts_as_the_user_and_no_longer_validates(keystone):
         f"{keystone.auth_url}/auth/tokens",
         headers={"X-Subject-Token": token}, raise_exc=False)
     assert resp.status_code == 404
+
+
+def test_domain_and_system_scoped_tokens(keystone):
+    domain = _validate(keystone, keystone.token("domain_admin"))
+    assert domain["domain"]["id"] == "default" and "project" not in domain
+    assert "admin" in {r["name"] for r in domain["roles"]}
+    system = _validate(keystone, keystone.session(
+        "admin", system=True).get_token())
+    assert system["system"] == {"all": True} and "project" not in system

@@ -69,5 +69,10 @@ class Identity:
             project_name=header('X-Project-Name'),
             user_domain_id=header('X-User-Domain-Id'),
             project_domain_id=header('X-Project-Domain-Id'),
+            # NOTE: the token's scope, so that oslo.policy refuses domain-
+            # and system-scoped tokens on rules meant for project tokens
+            # (an admin role on a domain is not freezer's admin).
+            domain_id=header('X-Domain-Id'),
+            system_scope=header('OpenStack-System-Scope'),
             roles=_roles(roles or ''),
             request_id=request_id)
