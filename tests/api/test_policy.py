@@ -10,6 +10,7 @@ import os
 import textwrap
 
 import pytest
+import sqlalchemy as sa
 from falcon import testing
 from oslo_policy import opts as policy_opts
 from oslo_policy import policy as oslo_policy
@@ -278,3 +279,19 @@ def test_policy_file_is_found_next_to_the_config_file(sql_backend, tmp_path):
 def test_default_policy_file_is_policy_yaml_in_the_config_dirs():
     enforcer = policy.get_enforcer(conf_pkg.make_conf([]))
     assert enforcer.conf.oslo_policy.policy_file == 'policy.yaml'
+
+
+def test_a_broken_policy_file_fails_closed(overridden, sql_backend):
+    client = overridden('''
+        "backups:create": "rule:admin_or_owner
+        : [
+        ''')
+    member = caller(client, 'v2', 'member,reader')
+    resp = member.post('/backups', json=BACKUP)
+    assert resp.status_code == 500, resp.text
+    assert resp.json['code'] == 'freezer.internal'
+    engine = sa.create_engine(sql_backend.url)
+    with engine.connect() as conn:
+        count = conn.execute(sa.text('SELECT COUNT(*) FROM documents'))
+        assert count.scalar() == 0
+    engine.dispose()
