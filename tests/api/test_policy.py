@@ -6,7 +6,10 @@ X-User-Id / X-Project-Id / X-Roles headers. The same defaults are proven
 against a real Keystone in tests/integration/test_keystone_isolation.py.
 """
 
+import configparser
+import importlib
 import os
+import pathlib
 import textwrap
 
 import pytest
@@ -93,6 +96,23 @@ def test_secure_defaults(name, check):
 def test_enforcer_entry_point_loads_every_rule():
     enforcer = policy.get_enforcer()
     assert UPSTREAM_RULES <= set(enforcer.registered_rules)
+
+
+@pytest.mark.parametrize('group, target', [
+    ('oslo.policy.policies', policies.list_rules),
+    ('oslo.policy.enforcer', policy.get_enforcer),
+])
+def test_oslo_policy_tools_find_the_rules_through_entry_points(group,
+                                                               target):
+    parser = configparser.ConfigParser()
+    parser.read(pathlib.Path(__file__).parents[2] / 'setup.cfg')
+    entries = {}
+    for line in parser.get('options.entry_points', group).splitlines():
+        if '=' in line:
+            name, _, value = line.partition('=')
+            entries[name.strip()] = value.strip()
+    module, _, attr = entries['freezer-api'].partition(':')
+    assert getattr(importlib.import_module(module), attr) is target
 
 
 # -- the defaults, in-process --------------------------------------------------
