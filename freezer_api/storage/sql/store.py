@@ -45,6 +45,90 @@ def _scoped(stmt, scope):
     return stmt
 
 
+def _scope_shape(scope):
+    return scope.project_id is not None, scope.user_id is not None
+
+
+def _scope_params(scope):
+    return {'project_id': scope.project_id, 'user_id': scope.user_id}
+
+
+def _bound(stmt, scope):
+    """``stmt`` limited to ``scope``, with the owner as bound parameters."""
+    if scope.project_id is not None:
+        stmt = stmt.where(_docs.c.project_id == sa.bindparam('project_id'))
+    if scope.user_id is not None:
+        stmt = stmt.where(_docs.c.user_id == sa.bindparam('user_id'))
+    return stmt
+
+
+def _search_statement(shape, scope):
+    """The search statement of one shape: scope, number of terms that must
+    (not) match, time bounds. Every value is a bound parameter."""
+    _name, _scope, musts, must_nots, no_after, no_before = shape
+    stmt = _bound(sa.select(_docs.c.body, _docs.c.version).where(
+        _docs.c.kind == sa.bindparam('kind')), scope)
+    for i in range(musts):
+        stmt = stmt.where(_docs.c.seq.in_(sa.select(_terms.c.seq).where(
+            _terms.c.term == sa.bindparam('must%d' % i))))
+    for i in range(must_nots):
+        stmt = stmt.where(_docs.c.seq.not_in(sa.select(_terms.c.seq).where(
+            _terms.c.term == sa.bindparam('not%d' % i))))
+    if not no_after:
+        stmt = stmt.where(_docs.c.time_stamp >= sa.bindparam('time_after'))
+    if not no_before:
+        stmt = stmt.where(_docs.c.time_stamp <= sa.bindparam('time_before'))
+    return stmt.order_by(_docs.c.seq).limit(sa.bindparam('limit')).offset(
+        sa.bindparam('offset'))
+
+
+class _Reads:
+    """Read statements compiled once per shape, run on a pooled DBAPI
+    connection.
+
+    NOTE: a read is one SELECT, atomic on its own. Going through a
+    SQLAlchemy Connection (checkout events, autobegin, a BEGIN statement,
+    statement caching, result objects) cost several times the query itself
+    on the GET path; the compiled SQL and the pool are SQLAlchemy's, only
+    the per-call machinery is skipped. DBAPI errors are wrapped the way
+    SQLAlchemy wraps them, so ``_translate_errors`` sees the same types.
+    """
+
+    def __init__(self, engine):
+        self._engine = engine
+        self._compiled = {}
+
+    def _compile(self, shape, build):
+        found = self._compiled.get(shape)
+        if found is None:
+            compiled = build().compile(dialect=self._engine.dialect)
+            order = (tuple(compiled.positiontup)
+                     if compiled.positional else None)
+            found = self._compiled[shape] = (compiled, order)
+        return found
+
+    def run(self, shape, build, values):
+        """Return all rows of the statement ``build()`` for ``values``."""
+        compiled, order = self._compile(shape, build)
+        params = compiled.construct_params(values)
+        if order is not None:
+            params = tuple(params[name] for name in order)
+        raw = self._engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(compiled.string, params)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        except self._engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance(
+                compiled.string, params, exc,
+                self._engine.dialect.loaded_dbapi.Error)
+        finally:
+            raw.close()
+
+
 def _row_values(doc):
     fields = q.index_fields(doc)
     return {'project_id': fields['project_id'], 'user_id': fields['user_id'],
@@ -57,6 +141,7 @@ class SqlStore(base.Store):
 
     def __init__(self, engine):
         self._engine = engine
+        self._reads = _Reads(engine)
 
     def _write(self):
         return self._engine.connect().execution_options(**sql_engine.WRITE)
@@ -82,13 +167,14 @@ class SqlStore(base.Store):
 
     @_translate_errors
     def get(self, kind, doc_id, scope=base.ANY):
-        stmt = _scoped(sa.select(_docs.c.body, _docs.c.version).where(
-            _docs.c.kind == kind, _docs.c.id == doc_id), scope)
-        with self._engine.connect() as conn:
-            row = conn.execute(stmt).first()
-        if row is None:
+        rows = self._reads.run(('get', _scope_shape(scope)), lambda: _bound(
+            sa.select(_docs.c.body, _docs.c.version).where(
+                _docs.c.kind == sa.bindparam('kind'),
+                _docs.c.id == sa.bindparam('id')), scope),
+            dict(_scope_params(scope), kind=kind, id=doc_id))
+        if not rows:
             raise exception.NotFound(kind, doc_id)
-        return base.Record(json.loads(row.body), row.version)
+        return base.Record(json.loads(rows[0][0]), rows[0][1])
 
     @_translate_errors
     def replace(self, kind, doc_id, doc, version, scope=base.ANY):
@@ -132,22 +218,18 @@ class SqlStore(base.Store):
     @_translate_errors
     def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0):
         query = query or q.Query()
-        stmt = _scoped(sa.select(_docs.c.body, _docs.c.version)
-                       .where(_docs.c.kind == kind), scope)
-        for term in query.must:
-            stmt = stmt.where(_docs.c.seq.in_(
-                sa.select(_terms.c.seq).where(_terms.c.term == term)))
-        for term in query.must_not:
-            stmt = stmt.where(_docs.c.seq.not_in(
-                sa.select(_terms.c.seq).where(_terms.c.term == term)))
-        if query.time_after is not None:
-            stmt = stmt.where(_docs.c.time_stamp >= query.time_after)
-        if query.time_before is not None:
-            stmt = stmt.where(_docs.c.time_stamp <= query.time_before)
-        stmt = stmt.order_by(_docs.c.seq).limit(limit).offset(offset)
-        with self._engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        return [base.Record(json.loads(r.body), r.version) for r in rows]
+        params = dict(_scope_params(scope), kind=kind, limit=limit,
+                      offset=offset, time_after=query.time_after,
+                      time_before=query.time_before)
+        params.update(('must%d' % i, t) for i, t in enumerate(query.must))
+        params.update(('not%d' % i, t) for i, t in enumerate(query.must_not))
+        shape = ('search', _scope_shape(scope), len(query.must),
+                 len(query.must_not), query.time_after is None,
+                 query.time_before is None)
+        rows = self._reads.run(shape, lambda: _search_statement(shape, scope),
+                               params)
+        return [base.Record(json.loads(body), version)
+                for body, version in rows]
 
     @_translate_errors
     def check(self):
