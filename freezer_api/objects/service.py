@@ -75,10 +75,19 @@ class Services:
     def heartbeat(self, binary, key, host, cluster=None, min_gap=0):
         """Record that ``key`` of ``binary`` is alive on ``host`` in
         ``cluster``; skip the write when the last heartbeat is younger
-        than ``min_gap`` seconds and nothing else changed. Creates the
-        cluster record of a new cluster name. Returns the record."""
+        than ``min_gap`` seconds and nothing else changed. A service that
+        joins a cluster creates the cluster record if needed. Returns the
+        service record."""
         cluster = cluster or None
-        sid = doc_id(binary, key)
+        doc, joined = self._beat(doc_id(binary, key), binary, key, host,
+                                 cluster, min_gap)
+        if joined:
+            self.ensure_cluster(cluster, binary, doc['heartbeat'])
+        return doc
+
+    def _beat(self, sid, binary, key, host, cluster, min_gap):
+        """Write one heartbeat; return (record, whether it joined
+        ``cluster`` just now)."""
         while True:
             now = self.clock()
             try:
@@ -90,11 +99,12 @@ class Services:
                     self.store.create('services', sid, doc)
                 except exception.AlreadyExists:
                     continue
-                break
+                return doc, cluster is not None
             doc = record.doc
-            if (doc.get('host'), doc.get('cluster')) == (host, cluster) and (
+            joined = cluster is not None and doc.get('cluster') != cluster
+            if not joined and doc.get('host') == host and (
                     now - (doc.get('heartbeat') or 0) < min_gap):
-                return doc
+                return doc, False
             doc.update(host=host, cluster=cluster, heartbeat=now)
             try:
                 self.store.replace('services', sid, doc, record.version)
@@ -102,10 +112,7 @@ class Services:
                 # NOTE: another request of the same service just wrote a
                 # heartbeat at least as fresh: nothing left to do.
                 pass
-            break
-        if cluster:
-            self.ensure_cluster(cluster, binary, now)
-        return doc
+            return doc, joined
 
     def ensure_cluster(self, name, binary, now):
         """Create the (enabled) cluster record if it does not exist yet."""

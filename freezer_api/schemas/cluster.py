@@ -1,6 +1,8 @@
 """Schemas of the cluster API: the flat PUT bodies and the typed query
 filters of the cluster lists."""
 
+import re
+
 from freezer_api import exception
 
 _NAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
@@ -36,12 +38,13 @@ def _boolean(name, raw):
         return True
     if raw.lower() in _FALSE:
         return False
-    raise exception.BadRequest("Value %r for %r is not a boolean" % (raw, name),
+    raise exception.BadRequest('Value %r for %r is not a boolean'
+                               % (raw, name),
                                code='freezer.cluster.invalid_filter')
 
 
 def _count(name, raw):
-    if raw.isdigit():
+    if re.fullmatch(r'[0-9]{1,9}', raw):
         return int(raw)
     raise exception.BadRequest("Value %r for %r is not a non-negative "
                                "integer" % (raw, name),
