@@ -115,7 +115,7 @@ def test_oslo_policy_tools_find_the_rules_through_entry_points(group,
     assert getattr(importlib.import_module(module), attr) is target
 
 
-# -- the defaults, in-process --------------------------------------------------
+# -- the defaults, in-process -------------------------------------------------
 
 def caller(client, version, roles, project='p1', user='u1'):
     caller = Caller(client, version, user=user, project=project, roles=roles)

@@ -360,9 +360,17 @@ def test_lists_never_show_foreign_documents(attacker, victim):
         shown = {d[kind[:-1] + '_id'] for d in listed.json()[kind]}
         assert attacker.ids[kind] in shown
         assert doc_id not in shown
-    searched = attacker.call('GET', '/jobs', {
-        'match': [{'client_id': victim.client_id}]})
-    assert searched.json()['jobs'] == []
+    keystone = attacker.api.keystone
+    for search in ({'match': [{'client_id': victim.client_id}]},
+                   {'match': [{'project_id': keystone.project_id(
+                       victim.project)}]},
+                   {'match': [{'user_id': keystone.user(victim.user).id}]},
+                   {'match_not': [{'project_id': keystone.project_id(
+                       attacker.project)}]}):
+        for kind in victim.ids:
+            searched = attacker.call('GET', '/' + kind, search)
+            assert searched.status_code == 200, searched.text
+            assert searched.json()[kind] == [], (kind, search)
 
 
 @pytest.mark.parametrize('victim', [v for v in VERSIONS if v != 'v1'],
