@@ -132,8 +132,10 @@ def test_identity_headers_sent_by_the_caller_are_ignored(keystone_api):
 
 def test_request_id_and_identity_reach_the_log(keystone_api):
     keystone = keystone_api.keystone
+    caller_id = 'req-%s' % uuid.uuid4()
     resp = keystone_api.request('member_a', 'GET',
-                                _v2(keystone_api, 'project-a', '/jobs'))
+                                _v2(keystone_api, 'project-a', '/jobs'),
+                                headers={'X-OpenStack-Request-ID': caller_id})
     assert resp.status_code == 200, resp.text
     request_id = resp.headers['x-openstack-request-id']
     assert request_id.startswith('req-')
@@ -145,6 +147,8 @@ def test_request_id_and_identity_reach_the_log(keystone_api):
         lines = [line for line in keystone_api.log().splitlines()
                  if request_id in line]
     assert lines, 'request id not logged'
+    assert request_id != caller_id
+    assert caller_id in lines[-1], 'global request id not propagated'
     assert keystone.user('member_a').id in lines[-1]
     assert keystone.project_id('project-a') in lines[-1]
 

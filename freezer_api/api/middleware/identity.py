@@ -7,6 +7,7 @@ only) the same headers are read as sent, with a fixed development identity
 when they are absent.
 """
 
+import re
 import uuid
 
 import falcon
@@ -17,6 +18,18 @@ DEV_USER_ID = 'freezer-dev-user'
 DEV_USER_NAME = 'freezer-dev'
 DEV_PROJECT_ID = 'freezer-dev-project'
 DEV_ROLES = ('admin', 'member', 'reader')
+
+
+#: A request id another OpenStack service may pass on (oslo.middleware's).
+_GLOBAL_REQUEST_ID = re.compile(
+    r'^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+
+
+def _global_request_id(req):
+    """The caller's ``X-OpenStack-Request-ID`` when well formed, so that
+    one user action can be followed through every service's logs."""
+    value = req.get_header('X-OpenStack-Request-ID') or ''
+    return value if _GLOBAL_REQUEST_ID.match(value) else None
 
 
 def _roles(header):
@@ -60,7 +73,8 @@ class Identity:
                 project_id=(header('X-Project-Id') or header('X-Tenant-Id')
                             or DEV_PROJECT_ID),
                 roles=_roles(roles) if roles is not None else list(DEV_ROLES),
-                request_id=request_id)
+                request_id=request_id,
+                global_request_id=_global_request_id(req))
         return context.RequestContext(
             auth_token=header('X-Auth-Token'),
             user_id=header('X-User-Id'),
@@ -75,4 +89,5 @@ class Identity:
             domain_id=header('X-Domain-Id'),
             system_scope=header('OpenStack-System-Scope'),
             roles=_roles(roles or ''),
-            request_id=request_id)
+            request_id=request_id,
+            global_request_id=_global_request_id(req))
