@@ -35,7 +35,21 @@ def read_json(req, max_body, required=True):
         raise exception.BadRequest('The JSON body nests deeper than %d '
                                    'levels' % MAX_DEPTH,
                                    code='freezer.request.too_deep')
+    if b'\\u' in raw and not encodable(decoded):
+        raise exception.BadRequest('Malformed JSON: a \\uD800-\\uDFFF escape '
+                                   'that is not half of a pair is not text',
+                                   code='freezer.request.malformed_json')
     return decoded
+
+
+def encodable(decoded):
+    """False when a string holds a lone UTF-16 surrogate (from a
+    ``\\ud800`` escape): no store can encode it."""
+    try:
+        json.dumps(decoded, ensure_ascii=False).encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _depth(value):

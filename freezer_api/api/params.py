@@ -78,7 +78,10 @@ def search(req, max_body):
                                        'or the query string, not both')
         try:
             found = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise exception.BadRequest('Malformed search parameter: %s'
                                        % exc)
+        if not bodies.encodable(found):
+            raise exception.BadRequest('Malformed search parameter: a lone '
+                                       'UTF-16 surrogate escape is not text')
     return found
