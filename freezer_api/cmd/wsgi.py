@@ -7,12 +7,28 @@ set, else in ``/etc/freezer`` (:mod:`freezer_api.cmd.discovery`); the
 server's own ``sys.argv`` is never parsed.
 """
 
+import os
+import threading
+
 from freezer_api import app
 from freezer_api.cmd import discovery
+from freezer_api import conf as conf_pkg
+from freezer_api.storage import driver
 
 
 #: uWSGI options under which it keeps client connections alive itself.
 KEEPALIVE_OPTIONS = ('http-keepalive', 'http11-socket')
+#: uWSGI options under which each worker imports the application itself.
+LAZY_OPTIONS = ('lazy-apps', 'lazy')
+
+
+def _uwsgi_opt():
+    """Return uWSGI's options, or None when not running under uWSGI."""
+    try:
+        import uwsgi
+    except ImportError:
+        return None
+    return getattr(uwsgi, 'opt', {})
 
 
 def uwsgi_closes_connections(uwsgi_opt=None):
@@ -22,12 +38,24 @@ def uwsgi_closes_connections(uwsgi_opt=None):
     after each response without saying so, unless told to keep it alive.
     """
     if uwsgi_opt is None:
-        try:
-            import uwsgi
-        except ImportError:
+        uwsgi_opt = _uwsgi_opt()
+        if uwsgi_opt is None:
             return False
-        uwsgi_opt = getattr(uwsgi, 'opt', {})
     return not any(name in uwsgi_opt for name in KEEPALIVE_OPTIONS)
+
+
+def imported_before_fork(uwsgi_opt=None):
+    """Return True when a server will fork workers off this process.
+
+    uWSGI without ``lazy-apps`` imports the application in its master and
+    forks the workers from it (even with one worker); mod_wsgi and a lazy
+    uWSGI import it in the process that serves.
+    """
+    if uwsgi_opt is None:
+        uwsgi_opt = _uwsgi_opt()
+        if uwsgi_opt is None:
+            return False
+    return not any(name in uwsgi_opt for name in LAZY_OPTIONS)
 
 
 class ConnectionClose:
@@ -50,15 +78,68 @@ class ConnectionClose:
         return self.app(environ, start)
 
 
+class PerProcess:
+    """The application, built once in each process that serves requests.
+
+    The store's connections and the heartbeat thread do not survive
+    fork(): a connection shared by two processes corrupts SQLite, and a
+    lock held by a thread at fork time stays held forever in the child. So
+    what is built in a process is never used by its forked children; each
+    builds its own, at fork (uWSGI's post-fork hook) or at its first request.
+    """
+
+    def __init__(self, conf):
+        self.conf = conf
+        self._lock = threading.Lock()
+        self._pid = None
+        self._app = None
+
+    def build(self):
+        """Build this process's application unless already done."""
+        with self._lock:
+            if self._pid != os.getpid():
+                store = driver.open_store(self.conf)
+                self._app = app.create_app(self.conf, store)
+                app.start_heartbeat(self.conf, store)
+                self._pid = os.getpid()
+        return self._app
+
+    def __call__(self, environ, start_response):
+        wsgi_app = self._app if self._pid == os.getpid() else self.build()
+        return wsgi_app(environ, start_response)
+
+
+def _after_fork(per_process):
+    """Have uWSGI build the application in each worker it forks."""
+    import uwsgi
+    previous = getattr(uwsgi, 'post_fork_hook', None)
+
+    def hook():
+        if previous is not None:
+            previous()
+        per_process.build()
+
+    uwsgi.post_fork_hook = hook
+
+
 def build():
-    """Return the application for the server importing this module."""
-    wsgi_app = app.init_application(
-        args=[], default_config_files=discovery.config_files())
+    """Return the application for the server importing this module.
+
+    The configuration is read (and a broken one raises) now, so that the
+    server refuses to start (uwsgi --need-app); the store and the heartbeat
+    come with :class:`PerProcess`.
+    """
+    conf = conf_pkg.make_conf(
+        [], default_config_files=discovery.config_files())
+    app.setup_logging(conf)
+    wsgi_app = PerProcess(conf)
+    if imported_before_fork():
+        _after_fork(wsgi_app)
+    else:
+        wsgi_app.build()
     if uwsgi_closes_connections():
-        wsgi_app = ConnectionClose(wsgi_app)
+        return ConnectionClose(wsgi_app)
     return wsgi_app
 
 
-# NOTE: built at import so that a broken configuration stops the server at
-# start (uwsgi --need-app) instead of failing every request later.
 application = build()

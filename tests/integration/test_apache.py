@@ -9,7 +9,7 @@ import requests
 
 from tests.fixtures import deployment as dep
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 
 def post_backup(url, name, session=requests, **kwargs):

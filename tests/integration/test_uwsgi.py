@@ -22,7 +22,7 @@ import requests
 from tests.fixtures import deployment as dep
 from tests.fixtures import uwsgi as uwsgi_fixture
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 SHIPPED_INI = dep.REPO / 'etc' / 'freezer' / 'uwsgi.ini'
 
@@ -108,6 +108,15 @@ def test_readme_command_line_serves_the_api(cli_server):
     assert resp.status_code == 200
     assert [b['backup_id'] for b in resp.json()['backups']] == [backup_id]
     assert stored_backups(cli_server.deployment) == ['cli-backup']
+    # The worker built its own app after the fork: it registered itself as
+    # a freezer-api service from its heartbeat (a thread started in the
+    # master would not have survived the fork).
+    store = cli_server.deployment.store()
+    try:
+        services = [r.doc for r in store.search('services')]
+    finally:
+        store.close()
+    assert [s['binary'] for s in services] == ['freezer-api']
 
 
 def test_server_command_line_is_not_parsed_as_config(uwsgi_servers):

@@ -84,7 +84,7 @@ function sudo { record "sudo $*"; "$@"; }
 function kill { record "kill $*"; }
 function iniset {
     record "iniset $*"
-    python3 - "$@" <<'PY'
+    "${HARNESS_PYTHON:-python3}" - "$@" <<'PY'
 import configparser, os, sys
 path, section, key, value = sys.argv[1:5]
 parser = configparser.RawConfigParser(strict=False)

@@ -90,3 +90,20 @@ def test_connection_close_header_added_once(confdir):
         {}, lambda status, headers, exc_info=None: seen.append(headers))
     assert [h for h in seen[1] if h[0].lower() == 'connection'] == [
         ('connection', 'close')]
+
+
+def test_app_is_built_per_process_when_uwsgi_forks_after_import(confdir):
+    wsgi = load_wsgi()
+    assert wsgi.imported_before_fork() is False          # not under uWSGI
+    assert wsgi.imported_before_fork({'master': True}) is True
+    assert wsgi.imported_before_fork({'lazy-apps': True}) is False
+
+    per_process = wsgi.PerProcess(wsgi.application.conf)
+    first = per_process.build()
+    assert per_process.build() is first                  # same process
+    per_process._pid = -1                                # as if forked
+    second = per_process.build()
+    assert second is not first
+    resp = testing.TestClient(per_process).simulate_get(
+        '/v1/backups', headers={'X-User-Id': 'u'})
+    assert resp.status_code == 200
