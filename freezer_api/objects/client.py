@@ -110,6 +110,11 @@ class Clients(documents.Documents):
 
         return self.modify(realm, doc_id, change)[1]
 
+    def delete(self, realm, doc_id):
+        super().delete(realm, doc_id)
+        if self.hooks.active:
+            self.hooks.client_deleted(realm, doc_id)
+
     def replace(self, realm, doc_id, body):
         raise exception.BadRequest('Clients are replaced by registering '
                                    'them again')

@@ -1,6 +1,6 @@
 """Points where cluster and service rules plug into the document rules.
 
-The default ``Hooks`` does nothing; ``objects.services`` provides the real
+The default ``Hooks`` does nothing; ``objects.service`` provides the real
 one (service heartbeats, disabled clusters) when the API is assembled.
 """
 
@@ -13,6 +13,9 @@ class Hooks:
 
     def client_registered(self, realm, client_doc):
         """A client registered or re-registered (a heartbeat)."""
+
+    def client_deleted(self, realm, client_id):
+        """A client was deleted (it is no longer a service)."""
 
     def jobs_polled(self, realm, client_id):
         """A client listed its jobs (a heartbeat)."""

@@ -168,6 +168,13 @@ class ServiceHooks(hooks.Hooks):
                                 _client_host(client_doc),
                                 info.get('cluster'))
 
+    def client_deleted(self, realm, client_id):
+        try:
+            self.store.delete('services',
+                              doc_id(SCHEDULER_BINARY, client_id))
+        except exception.NotFound:
+            pass
+
     def jobs_polled(self, realm, client_id):
         if not isinstance(client_id, str):
             return
@@ -243,6 +250,11 @@ class Heartbeat:
         if self._thread is not None and self._thread.is_alive():
             return self
         self._stop.clear()
+        if self.conf.service_down_time <= self.conf.report_interval:
+            LOG.warning('[DEFAULT] service_down_time (%ss) is not above '
+                        'report_interval (%ss): this node will look down '
+                        'between heartbeats.', self.conf.service_down_time,
+                        self.conf.report_interval)
         self.beat()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name='freezer-api-heartbeat')

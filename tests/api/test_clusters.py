@@ -175,6 +175,15 @@ def test_reregistering_moves_a_client_to_another_cluster(admin, agent):
     assert clusters['c2']['num_hosts'] == 1
 
 
+def test_deleted_clients_leave_their_cluster(admin, agent, store):
+    register(agent, 'h1', 'c1')
+    register(agent, 'h2', 'c1')
+    assert agent.delete('/clients/p1_h2').status_code == 204
+    shown = admin.get('/clusters/c1').json['cluster']
+    assert (shown['num_hosts'], shown['num_down_hosts']) == (1, 0)
+    assert [r.doc['key'] for r in store.search('services')] == ['p1_h1']
+
+
 def test_api_nodes_heartbeat_as_freezer_api(admin, conf, store):
     conf.set_override('cluster', 'api-pool')
     conf.set_override('host', 'node-a')
