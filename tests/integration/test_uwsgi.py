@@ -14,6 +14,7 @@ import concurrent.futures
 import re
 import sqlite3
 import subprocess
+import sys
 import time
 
 import pytest
@@ -248,3 +249,70 @@ def test_uwsgi_comes_from_pypi(uwsgi_servers):
     version = subprocess.run([uwsgi_servers.binary, '--version'],
                              capture_output=True, text=True, timeout=30)
     assert re.match(r'2\.\d+\.\d+', version.stdout.strip())
+
+
+def test_freezerclient_with_keystone_through_the_shipped_ini(uwsgi_servers,
+                                                             keystone):
+    """The real python-freezerclient, Keystone tokens, two workers."""
+    from freezerclient.v2 import client as fc_client
+
+    authtoken = '[keystone_authtoken]\n' + ''.join(
+        '%s = %s\n' % item for item in keystone.authtoken_options().items())
+
+    def args(port, workdir):
+        return ['--ini', str(ini_from_sample(port, workdir, workdir / 'etc'))]
+
+    server = uwsgi_servers(args, name='uwsgi-keystone',
+                           auth_strategy='keystone', extra=authtoken)
+    resp = requests.get(server.url + '/v2/%s/backups'
+                        % keystone.project_id('project-a'), timeout=30)
+    assert resp.status_code == 401
+
+    def agent(index):
+        client = fc_client.Client(session=keystone.session('member_a'),
+                                  endpoint=server.url)
+        return [client.backups.create(dep.backup_body(
+            'fc-%d-%d' % (index, n), 1700000000 + n)) for n in range(8)]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        created = [i for ids in pool.map(agent, range(4)) for i in ids]
+    assert len(set(created)) == 32
+    client = fc_client.Client(session=keystone.session('member_a2'),
+                              endpoint=server.url)
+    listed = {b['backup_id'] for b in client.backups.list(limit=100)}
+    assert set(created) <= listed          # same project, another member
+    other = fc_client.Client(session=keystone.session('member_b'),
+                             endpoint=server.url)
+    assert not set(created) & {b['backup_id']
+                               for b in other.backups.list(limit=100)}
+
+
+def test_devstack_uwsgi_mode_output_serves(uwsgi_servers):
+    """The ini and conf the DevStack plugin writes, run as its unit would."""
+    from tests.unit import test_devstack
+
+    generated = {}
+
+    def args(port, workdir):
+        run = test_devstack.run_plugin(
+            workdir / 'devstack', 'stack install', 'stack post-config',
+            env={'FREEZER_API_SERVER_TYPE': 'uwsgi',
+                 'FREEZER_API_PORT': str(port), 'ENABLED_SERVICES': 'key'})
+        manage = subprocess.run(
+            [sys.executable, '-m', 'freezer_api.cmd.manage', '--config-file',
+             str(run.conf_path), 'db', 'sync'],
+            cwd=dep.REPO, capture_output=True, text=True, timeout=120)
+        assert manage.returncode == 0, manage.stderr
+        generated['run'] = run
+        return ['--ini', str(run.uwsgi_ini)]
+
+    server = uwsgi_servers(args, name='uwsgi-devstack')
+    run = generated['run']
+    assert run.conf().get('DEFAULT', 'auth_strategy') == 'keystone'
+    assert requests.get(server.url + '/', timeout=30).status_code == 300
+    health = requests.get(server.url + '/healthcheck', timeout=30)
+    assert health.status_code == 200, health.text
+    # Keystone mode: no token, no documents.
+    resp = requests.get(server.url + '/v1/backups', timeout=30)
+    assert resp.status_code == 401
+    assert (run.root / 'data' / 'freezer-api' / 'freezer.sqlite').exists()

@@ -119,8 +119,15 @@ function database_connection_url {
 }
 function configure_keystone_authtoken_middleware {
     record "configure_keystone_authtoken_middleware $*"
+    # What DevStack's own writes, minus TLS and memcached.
     iniset "$1" keystone_authtoken auth_type password
+    iniset "$1" keystone_authtoken interface public
+    iniset "$1" keystone_authtoken auth_url http://127.0.0.1/identity
     iniset "$1" keystone_authtoken username "$2"
+    iniset "$1" keystone_authtoken password secret
+    iniset "$1" keystone_authtoken user_domain_name Default
+    iniset "$1" keystone_authtoken project_name service
+    iniset "$1" keystone_authtoken project_domain_name Default
 }
 function create_service_user { record "create_service_user $*"; }
 function get_or_create_service { record "get_or_create_service $*"; echo 1234; }
