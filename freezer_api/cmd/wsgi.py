@@ -93,6 +93,7 @@ class PerProcess:
         self._lock = threading.Lock()
         self._pid = None
         self._app = None
+        self._heartbeat = None
 
     def build(self):
         """Build this process's application unless already done."""
@@ -100,9 +101,14 @@ class PerProcess:
             if self._pid != os.getpid():
                 store = driver.open_store(self.conf)
                 self._app = app.create_app(self.conf, store)
-                app.start_heartbeat(self.conf, store)
+                self._heartbeat = app.start_heartbeat(self.conf, store)
                 self._pid = os.getpid()
         return self._app
+
+    def stop(self):
+        """Stop this process's heartbeat (servers never need to)."""
+        if self._heartbeat is not None and self._pid == os.getpid():
+            self._heartbeat.stop()
 
     def __call__(self, environ, start_response):
         wsgi_app = self._app if self._pid == os.getpid() else self.build()

@@ -108,3 +108,15 @@ def test_config_dir_without_config_file_is_an_error(tmp_path, monkeypatch):
 def test_discovery_defaults_to_etc_freezer():
     assert discovery.config_dir({}) == '/etc/freezer'
     assert discovery.config_dir({discovery.ENV_VAR: '/srv/f'}) == '/srv/f'
+
+
+def test_console_scripts_keep_upstream_name():
+    import configparser
+    import pathlib
+    parser = configparser.ConfigParser()
+    parser.read(pathlib.Path(__file__).resolve().parents[2] / 'setup.cfg')
+    scripts = dict(
+        line.split(' = ') for line in
+        parser['options.entry_points']['console_scripts'].strip().splitlines())
+    assert scripts['freezer-status'] == 'freezer_api.cmd.status:main'
+    assert scripts['freezer-manager-status'] == 'freezer_api.cmd.status:main'

@@ -27,12 +27,24 @@ def confdir(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture
 def load_wsgi():
-    sys.modules.pop('freezer_api.cmd.wsgi', None)
-    return importlib.import_module('freezer_api.cmd.wsgi')
+    """Import the WSGI module afresh; stop the heartbeats it started."""
+    built = []
+
+    def load():
+        sys.modules.pop('freezer_api.cmd.wsgi', None)
+        module = importlib.import_module('freezer_api.cmd.wsgi')
+        built.append(module.application)
+        return module
+
+    yield load
+    for application in built:
+        application.stop()
 
 
-def test_reads_config_dir_and_ignores_server_argv(confdir, monkeypatch):
+def test_reads_config_dir_and_ignores_server_argv(confdir, monkeypatch,
+                                                  load_wsgi):
     monkeypatch.setattr(sys, 'argv', ['uwsgi', '--config-file', '/nope',
                                       '--no-such-option'])
     wsgi = load_wsgi()
@@ -47,8 +59,8 @@ def test_reads_config_dir_and_ignores_server_argv(confdir, monkeypatch):
     assert names
 
 
-def test_missing_config_file_in_named_dir_stops_the_import(tmp_path,
-                                                           monkeypatch):
+def test_missing_config_file_in_named_dir_stops_the_import(
+        tmp_path, monkeypatch, load_wsgi):
     monkeypatch.setenv(discovery.ENV_VAR, str(tmp_path / 'typo'))
     with pytest.raises(exception.ConfigError, match='typo'):
         load_wsgi()
@@ -61,7 +73,8 @@ def test_default_dir_is_etc_freezer():
     assert discovery.config_files({discovery.ENV_VAR: ''}) == expected
 
 
-def test_connection_close_only_where_uwsgi_drops_connections(confdir):
+def test_connection_close_only_where_uwsgi_drops_connections(confdir,
+                                                             load_wsgi):
     wsgi = load_wsgi()
     assert wsgi.uwsgi_closes_connections() is False     # not under uWSGI
     assert wsgi.uwsgi_closes_connections({'http': b':9090'}) is True
@@ -71,7 +84,7 @@ def test_connection_close_only_where_uwsgi_drops_connections(confdir):
         {'http11-socket': b':9090'}) is False
 
 
-def test_connection_close_header_added_once(confdir):
+def test_connection_close_header_added_once(confdir, load_wsgi):
     def inner(environ, start_response):
         start_response('200 OK', [('Content-Type', 'text/plain')])
         return [b'ok']
@@ -92,7 +105,8 @@ def test_connection_close_header_added_once(confdir):
         ('connection', 'close')]
 
 
-def test_app_is_built_per_process_when_uwsgi_forks_after_import(confdir):
+def test_app_is_built_per_process_when_uwsgi_forks_after_import(confdir,
+                                                                load_wsgi):
     wsgi = load_wsgi()
     assert wsgi.imported_before_fork() is False          # not under uWSGI
     assert wsgi.imported_before_fork({'master': True}) is True
@@ -101,9 +115,11 @@ def test_app_is_built_per_process_when_uwsgi_forks_after_import(confdir):
     per_process = wsgi.PerProcess(wsgi.application.conf)
     first = per_process.build()
     assert per_process.build() is first                  # same process
+    per_process.stop()
     per_process._pid = -1                                # as if forked
     second = per_process.build()
     assert second is not first
     resp = testing.TestClient(per_process).simulate_get(
         '/v1/backups', headers={'X-User-Id': 'u'})
     assert resp.status_code == 200
+    per_process.stop()
