@@ -50,17 +50,21 @@ OPTS = [
                     'Elasticsearch client first, which refuses any other '
                     'product, and falls back to the OpenSearch client.'),
     cfg.StrOpt('refresh_interval', default='1s',
-               help='Index refresh interval (an Elasticsearch time value); '
-                    'a write waits at most this long to become visible '
-                    'to searches (see ``write_refresh``).'),
-    cfg.StrOpt('write_refresh', default='wait_for',
-               choices=[('wait_for', 'a write returns once searches see '
-                                     'it; no extra refresh is forced'),
-                        ('true', 'force a refresh after every write '
-                                 '(fast to see, costly under load)'),
-                        ('false', 'do not wait: a list right after a '
-                                  'write may miss it')],
-               help='Refresh policy of every write.'),
+               help='Scheduled refresh interval of every index (an '
+                    'Elasticsearch time value, -1 to disable).'),
+    cfg.StrOpt('refresh_policy', default='search',
+               choices=[('search', 'writes never refresh; a search first '
+                                   'refreshes its index, a no-op when '
+                                   'nothing was written since the last '
+                                   'refresh'),
+                        ('wait_for', 'a write returns once the next '
+                                     'scheduled refresh made it visible '
+                                     '(adds up to refresh_interval to '
+                                     'every write)'),
+                        ('write', 'every write forces a refresh')],
+               help='How a list sees the writes acknowledged before it, '
+                    'whichever API process served them (read-your-writes). '
+                    'Reads of one document by id are always current.'),
 ]
 
 

@@ -20,7 +20,7 @@ def open_store(conf):
     """Return an ``EsStore``; nothing is contacted until the first call."""
     group = es_conf.options_group(conf)
     return store.EsStore(_connection(group), group.index,
-                         write_refresh=group.write_refresh)
+                         refresh_policy=group.refresh_policy)
 
 
 def open_manager(conf):

@@ -12,6 +12,7 @@ API both servers share.
 
 import collections
 import json
+import logging
 import os
 import threading
 import urllib.parse
@@ -24,6 +25,18 @@ UNAVAILABLE_STATUSES = (429, 502, 503, 504)
 Settings = collections.namedtuple('Settings', [
     'hosts', 'http_auth', 'verify_certs', 'ca_certs', 'timeout', 'retries',
     'flavour'])
+
+
+class _ExpectedStatuses(logging.Filter):
+    """Drops opensearch-py's warning for every 404 and 409: to the store
+    they are answers (no such document, compare-and-set lost)."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        return '[status:404 ' not in message and '[status:409 ' not in message
+
+
+logging.getLogger('opensearch').addFilter(_ExpectedStatuses())
 
 
 class ApiError(Exception):

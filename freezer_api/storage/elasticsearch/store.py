@@ -9,11 +9,17 @@ Consistency, on purpose:
   ``version`` compared with the caller's, and written back with
   ``if_seq_no``/``if_primary_term`` of that read, so a write that slipped
   in between makes ES answer 409, i.e. ``VersionConflict``;
-* every write uses ``refresh=wait_for`` (option ``write_refresh``): it
-  returns once the next scheduled refresh has made it visible to searches,
-  so a client that writes and then lists, through any API process, sees
-  its write. No refresh is forced per write: writes within one
-  ``refresh_interval`` share one refresh;
+* read-your-writes for lists, chosen by ``refresh_policy``. The default,
+  ``search``, sends writes without any refresh (fast: one round trip) and
+  makes each search first refresh the one index it reads; that refresh is
+  a no-op when nothing was written since the last one, and otherwise makes
+  every write acknowledged before the search visible, whichever API
+  process took it. Segments are so created at most once per search that
+  follows writes, never once per write. ``wait_for`` (a write returns when
+  the next scheduled refresh made it visible: up to ``refresh_interval``
+  per write, a full second for writes made one after the other) and
+  ``write`` (every write forces a refresh) are there for clusters whose
+  searches far outnumber their writes;
 * search sorts oldest first (``created_at``, then ``doc_id``); offsets
   past ``index.max_result_window`` are reached with ``search_after``.
 """
@@ -29,6 +35,9 @@ from freezer_api.storage.elasticsearch import queries
 
 #: ``index.max_result_window`` default: from + size must stay within it.
 WINDOW = 10000
+
+#: ``refresh`` parameter of writes, per ``refresh_policy``.
+_WRITE_REFRESH = {'search': 'false', 'wait_for': 'wait_for', 'write': 'true'}
 
 _NOT_SYNCED = ('Elasticsearch index %s is missing: run '
                '"freezer-manage db sync"')
@@ -58,10 +67,11 @@ def _translate_errors(func):
 class EsStore(base.Store):
     """Documents in one index per kind (see ``indices``)."""
 
-    def __init__(self, conn, prefix, write_refresh='wait_for'):
+    def __init__(self, conn, prefix, refresh_policy='search'):
         self.conn = conn
         self.prefix = prefix
-        self.write_refresh = write_refresh
+        self.refresh_policy = refresh_policy
+        self.write_refresh = _WRITE_REFRESH[refresh_policy]
 
     def alias(self, kind):
         return '%s-%s' % (self.prefix, kind)
@@ -143,6 +153,8 @@ class EsStore(base.Store):
                 raise exception.NotFound(kind, doc_id)
 
     def _search(self, kind, body):
+        if self.refresh_policy == 'search':
+            self.conn.request('POST', '/%s/_refresh' % self.alias(kind))
         found = self.conn.request('POST', '/%s/_search' % self.alias(kind),
                                   {'allow_partial_search_results': False},
                                   body)
