@@ -316,3 +316,25 @@ def test_devstack_uwsgi_mode_output_serves(uwsgi_servers):
     resp = requests.get(server.url + '/v1/backups', timeout=30)
     assert resp.status_code == 401
     assert (run.root / 'data' / 'freezer-api' / 'freezer.sqlite').exists()
+
+
+def test_shipped_ini_with_its_tls_socket(uwsgi_servers, tmp_path_factory):
+    """The ini's documented TLS variant: https-socket instead of http."""
+    cert, key = uwsgi_fixture.self_signed_cert(
+        tmp_path_factory.mktemp('tls-ini'))
+
+    def args(port, workdir):
+        path = ini_from_sample(port, workdir, workdir / 'etc')
+        text = path.read_text()
+        plain = 'http-socket = 127.0.0.1:%d' % port
+        assert plain in text
+        path.write_text(text.replace(plain, 'https-socket = 127.0.0.1:%d,%s,%s'
+                                     % (port, cert, key)))
+        return ['--ini', str(path)]
+
+    server = uwsgi_servers(args, scheme='https', verify=str(cert),
+                           name='uwsgi-ini-tls')
+    resp = create_backup(requests.Session(), server.url, 'ini-tls',
+                         verify=str(cert))
+    assert resp.status_code == 201, resp.text
+    assert stored_backups(server.deployment) == ['ini-tls']
