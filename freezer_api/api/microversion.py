@@ -7,6 +7,7 @@ both sides share. No header means the minimum. Every change of behaviour is
 listed in ``doc/source/contributor/rest_api_version_history.rst``.
 """
 
+import functools
 import re
 
 import falcon
@@ -148,6 +149,7 @@ def since(version, missing=405):
     wanted = _as_version(version)
 
     def decorate(responder):
+        @functools.wraps(responder)
         def masked(resource, req, resp, *args, **kwargs):
             if not wants(req, version):
                 if missing == 404:
@@ -156,8 +158,6 @@ def since(version, missing=405):
                                                                   req))
             return responder(resource, req, resp, *args, **kwargs)
         masked.min_version = wanted
-        masked.__name__ = responder.__name__
-        masked.__doc__ = responder.__doc__
         return masked
     return decorate
 

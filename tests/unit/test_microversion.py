@@ -2,6 +2,7 @@
 
 import os
 
+import falcon
 import pytest
 
 from freezer_api.api import microversion as mv
@@ -96,3 +97,47 @@ def test_every_version_is_documented_in_the_history():
     for version in mv.VERSIONS:
         heading = '\n%s\n%s\n' % (version, '-' * len(version))
         assert heading in text, 'no history paragraph for %s' % version
+
+
+class _Request:
+    def __init__(self, version=None):
+        self.context = type('Context', (), {})()
+        if version is not None:
+            self.context.microversion = negotiate('backup %s' % version)
+
+
+class _Resource:
+    def on_get(self, req, resp):
+        return 'get'
+
+    @mv.since('3.3')
+    def on_put(self, req, resp):
+        return 'put'
+
+    @mv.since('3.5', missing=404)
+    def on_delete(self, req, resp):
+        return 'delete'
+
+
+def test_since_runs_the_responder_from_its_version():
+    assert _Resource().on_put(_Request('3.3'), None) == 'put'
+    assert _Resource().on_delete(_Request('3.8'), None) == 'delete'
+
+
+def test_since_masks_below_with_405_and_the_allowed_methods():
+    with pytest.raises(falcon.HTTPMethodNotAllowed) as caught:
+        _Resource().on_put(_Request('3.2'), None)
+    assert caught.value.headers['Allow'] == 'GET'
+    assert mv.allowed_methods(_Resource(), _Request('3.4')) == ['GET', 'PUT']
+
+
+def test_since_masks_with_404_when_asked():
+    with pytest.raises(falcon.HTTPNotFound):
+        _Resource().on_delete(_Request('3.4'), None)
+
+
+def test_since_always_masks_outside_v3():
+    with pytest.raises(falcon.HTTPMethodNotAllowed):
+        _Resource().on_put(_Request(), None)
+    assert not mv.wants(_Request(), '3.0')
+    assert _Resource.on_put.__name__ == 'on_put'
