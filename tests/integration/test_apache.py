@@ -3,6 +3,9 @@ deploys it (only its paths and address changed; see tests/fixtures/apache.py).
 """
 
 import concurrent.futures
+import shutil
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -84,3 +87,39 @@ def test_daemons_run_debian_python_with_the_venv(apache_server):
     log += apache_server.site_error_log.read_text(errors='replace')
     assert 'mod_wsgi' in log and 'Python/3.' in log
     assert 'Could not find platform independent libraries' not in log
+
+
+def test_devstack_apache2_mode_output_serves(apache_venv):
+    """The site and conf the DevStack plugin writes (its default mode),
+    with only the log directory and the listen address changed."""
+    from tests.fixtures import apache
+    from tests.unit import test_devstack
+
+    workdir = apache.prepare_workdir()
+    try:
+        port = dep.free_port()
+        run = test_devstack.run_plugin(
+            workdir / 'devstack', 'stack install', 'stack post-config',
+            env={'FREEZER_API_PORT': str(port), 'ENABLED_SERVICES': 'key',
+                 'HARNESS_DEVSTACK_VENV': str(apache_venv)})
+        manage = subprocess.run(
+            [sys.executable, '-m', 'freezer_api.cmd.manage', '--config-file',
+             str(run.conf_path), 'db', 'sync'],
+            cwd=dep.REPO, capture_output=True, text=True, timeout=120)
+        assert manage.returncode == 0, manage.stderr
+        apache.give_to_daemons(run.root / 'data' / 'freezer-api')
+        site = run.site.read_text()
+        assert 'python-home=%s' % apache_venv in site
+        for old, new in [('/var/log/apache2', str(workdir / 'logs')),
+                         ('Listen %d' % port, 'Listen 127.0.0.1:%d' % port)]:
+            assert old in site
+            site = site.replace(old, new)
+        with apache.serve_site(workdir, site, run.conf_path.parent,
+                               port) as (_proc, url):
+            assert requests.get(url + '/', timeout=30).status_code == 300
+            health = requests.get(url + '/healthcheck', timeout=30)
+            assert health.status_code == 200, health.text
+            resp = requests.get(url + '/v1/backups', timeout=30)
+            assert resp.status_code == 401      # keystone mode, no token
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
