@@ -211,6 +211,13 @@ class Microversion:
             raise falcon.HTTPNotFound()
 
     def process_response(self, req, resp, resource, req_succeeded):
+        allow = resp.get_header('Allow')
+        if allow and resource is not None:
+            # NOTE: falcon's own OPTIONS and 405 list every responder,
+            # masked ones too; list those of this version only.
+            extra = ['OPTIONS'] if 'OPTIONS' in allow else []
+            resp.set_header('Allow', ', '.join(
+                allowed_methods(resource, req) + extra))
         if not _is_v3(req.path):
             return
         version = of(req)

@@ -260,3 +260,20 @@ def test_unknown_list_parameters_refused_from_3_6(alice):
     assert resp.json['code'] == 'freezer.request.unknown_parameter'
     ok = alice.at('3.6').get('/jobs', params={'limit': '5', 'offset': '0'})
     assert ok.status_code == 200
+
+
+@pytest.mark.parametrize('sent, put', [('3.2', False), ('3.3', True)])
+def test_options_lists_the_methods_of_the_version(alice, sent, put):
+    resp = alice.at(sent).request('OPTIONS', '/jobs/j1')
+    assert resp.status_code == 200
+    allowed = resp.headers['allow'].split(', ')
+    assert ('PUT' in allowed) is put
+    assert {'GET', 'POST', 'PATCH', 'DELETE'} <= set(allowed)
+
+
+def test_v2_options_and_405_never_list_put(api):
+    v2 = Caller(api, 'v2')
+    assert 'PUT' not in v2.request('OPTIONS', '/jobs/j1').headers['allow']
+    head = v2.request('HEAD', '/jobs/j1')
+    assert head.status_code == 405
+    assert 'PUT' not in head.headers['allow']
