@@ -30,6 +30,7 @@ SCHEDULER_BINARY = 'freezer-scheduler'
 BINARIES = (API_BINARY, SCHEDULER_BINARY)
 
 _PAGE = 500
+_ATTEMPTS = 20
 
 
 def doc_id(binary, key):
@@ -72,23 +73,24 @@ class Services:
         now = self.clock() if now is None else now
         return beat is not None and now - beat <= self.conf.service_down_time
 
-    def heartbeat(self, binary, key, host, cluster=None, min_gap=0):
+    def heartbeat(self, binary, key, host, cluster=None):
         """Record that ``key`` of ``binary`` is alive on ``host`` in
-        ``cluster``; skip the write when the last heartbeat is younger
-        than ``min_gap`` seconds and nothing else changed. A service that
-        joins a cluster creates the cluster record if needed. Returns the
-        service record."""
+        ``cluster``. A service that joins a cluster creates the cluster
+        record if needed. Returns the service record."""
         cluster = cluster or None
         doc, joined = self._beat(doc_id(binary, key), binary, key, host,
-                                 cluster, min_gap)
+                                 cluster)
         if joined:
             self.ensure_cluster(cluster, binary, doc['heartbeat'])
         return doc
 
-    def _beat(self, sid, binary, key, host, cluster, min_gap):
+    def _beat(self, sid, binary, key, host, cluster):
         """Write one heartbeat; return (record, whether it joined
-        ``cluster`` just now)."""
-        while True:
+        ``cluster`` just now).
+
+        :raises Conflict: still losing races after a few attempts.
+        """
+        for _attempt in range(_ATTEMPTS):
             now = self.clock()
             try:
                 record = self.store.get('services', sid)
@@ -102,17 +104,26 @@ class Services:
                 return doc, cluster is not None
             doc = record.doc
             joined = cluster is not None and doc.get('cluster') != cluster
-            if not joined and doc.get('host') == host and (
-                    now - (doc.get('heartbeat') or 0) < min_gap):
-                return doc, False
             doc.update(host=host, cluster=cluster, heartbeat=now)
             try:
                 self.store.replace('services', sid, doc, record.version)
             except exception.VersionConflict:
-                # NOTE: another request of the same service just wrote a
-                # heartbeat at least as fresh: nothing left to do.
-                pass
+                # NOTE: retried, so that a re-registration moving the
+                # client to another cluster is not lost to a poll.
+                continue
             return doc, joined
+        raise exception.Conflict('Service %s is being updated by too many '
+                                 'requests; try again' % key)
+
+    def fresh(self, binary, key):
+        """True when ``key`` heartbeated less than ``[DEFAULT]
+        report_interval`` seconds ago."""
+        try:
+            doc = self.store.get('services', doc_id(binary, key)).doc
+        except exception.NotFound:
+            return False
+        return (self.clock() - (doc.get('heartbeat') or 0)
+                < self.conf.report_interval)
 
     def ensure_cluster(self, name, binary, now):
         """Create the (enabled) cluster record if it does not exist yet."""
@@ -176,7 +187,12 @@ class ServiceHooks(hooks.Hooks):
             pass
 
     def jobs_polled(self, realm, client_id):
-        if not isinstance(client_id, str):
+        # NOTE: polls come every few seconds; one heartbeat per
+        # report_interval keeps the client up, so a fresh one costs a
+        # single read here. A changed ``cluster`` is picked up by the next
+        # heartbeat written.
+        if not isinstance(client_id, str) or self.services.fresh(
+                SCHEDULER_BINARY, client_id):
             return
         try:
             client_doc = self.store.get('clients', client_id,
@@ -184,12 +200,9 @@ class ServiceHooks(hooks.Hooks):
         except exception.NotFound:
             return
         info = client_doc.get('client') or {}
-        # NOTE: polls come every few seconds; one write per report_interval
-        # is enough to keep the client up.
         self.services.heartbeat(SCHEDULER_BINARY, client_id,
                                 _client_host(client_doc),
-                                info.get('cluster'),
-                                min_gap=self.services.conf.report_interval)
+                                info.get('cluster'))
 
     def before_start(self, realm, job_doc):
         cluster = self.cluster_of(job_doc.get('client_id'))

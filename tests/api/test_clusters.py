@@ -157,6 +157,27 @@ def test_polling_jobs_is_a_heartbeat(admin, agent, store):
     assert admin.get('/clusters/c1').json['cluster']['state'] == 'up'
 
 
+def test_polls_write_one_heartbeat_per_report_interval(agent, store):
+    client_id = register(agent, 'h1', 'c1')
+    sid = service.doc_id('freezer-scheduler', client_id)
+    before = store.get('services', sid).version
+    for _ in range(3):
+        agent.search('/jobs', {'match': [{'client_id': client_id}]})
+    assert store.get('services', sid).version == before
+
+
+def test_a_patched_cluster_is_joined_at_the_next_heartbeat(admin, agent,
+                                                          store):
+    client_id = register(agent, 'h1', 'c1')
+    assert agent.patch('/clients/%s' % client_id,
+                       json={'cluster': 'c2'}).status_code == 200
+    age(store, 'freezer-scheduler', client_id, 30)
+    agent.search('/jobs', {'match': [{'client_id': client_id}]})
+    clusters = by_name(admin.get('/clusters/detail'))
+    assert (clusters['c1']['num_hosts'], clusters['c2']['num_hosts']) == (
+        0, 1)
+
+
 def test_polling_another_projects_client_is_no_heartbeat(admin, agent, api,
                                                          store):
     client_id = register(agent, 'h1', 'c1')
