@@ -24,18 +24,24 @@ Query.__doc__ = """Terms that must (not) be present, and a time range.
 inclusively; stores keep that field from ``index_fields``."""
 
 
-def _encode(value):
-    return json.dumps(value, sort_keys=True, separators=(',', ':'),
-                      ensure_ascii=False)
+# NOTE: one encoder for every term; json.dumps with these options would
+# build a new JSONEncoder on each call (the output is the same).
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(',', ':'),
+                            ensure_ascii=False)
+_encode = _ENCODER.encode
 
 
-def term(prefix, key, value):
-    """Return the term for ``key`` (a path or a bare key) holding ``value``."""
-    text = prefix + key + _SEP + _encode(value)
+def _term(prefix, key, encoded):
+    text = prefix + key + _SEP + encoded
     if len(text) > _MAX_TERM:
         digest = hashlib.sha1(text.encode('utf-8')).hexdigest()
         return 'h:' + digest
     return text
+
+
+def term(prefix, key, value):
+    """Return the term for ``key`` (a path or a bare key) holding ``value``."""
+    return _term(prefix, key, _encode(value))
 
 
 def path_term(path, value):
@@ -87,9 +93,10 @@ def document_terms(doc):
     _leaves(doc, (), leaves)
     terms = set()
     for path, value in leaves:
-        terms.add(path_term('.'.join(path), value))
-        terms.add(key_term(path[-1], value))
-        terms.add(any_key_term(value))
+        encoded = _encode(value)
+        terms.add(_term('p:', '.'.join(path), encoded))
+        terms.add(_term('k:', path[-1], encoded))
+        terms.add(_term('v:', '', encoded))
     return terms
 
 

@@ -37,14 +37,6 @@ def _translate_errors(func):
     return wrapper
 
 
-def _scoped(stmt, scope):
-    if scope.project_id is not None:
-        stmt = stmt.where(_docs.c.project_id == scope.project_id)
-    if scope.user_id is not None:
-        stmt = stmt.where(_docs.c.user_id == scope.user_id)
-    return stmt
-
-
 def _scope_shape(scope):
     return scope.project_id is not None, scope.user_id is not None
 
@@ -82,16 +74,33 @@ def _search_statement(shape, scope):
         sa.bindparam('offset'))
 
 
-class _Reads:
-    """Read statements compiled once per shape, run on a pooled DBAPI
-    connection.
+def _update_statement():
+    return _docs.update().where(
+        _docs.c.seq == sa.bindparam('b_seq'),
+        _docs.c.version == sa.bindparam('b_version')).values(
+            version=sa.bindparam('b_new_version'),
+            project_id=sa.bindparam('project_id'),
+            user_id=sa.bindparam('user_id'),
+            time_stamp=sa.bindparam('time_stamp'),
+            body=sa.bindparam('body'))
 
-    NOTE: a read is one SELECT, atomic on its own. Going through a
-    SQLAlchemy Connection (checkout events, autobegin, a BEGIN statement,
-    statement caching, result objects) cost several times the query itself
-    on the GET path; the compiled SQL and the pool are SQLAlchemy's, only
-    the per-call machinery is skipped. DBAPI errors are wrapped the way
-    SQLAlchemy wraps them, so ``_translate_errors`` sees the same types.
+
+def _remove_terms_statement():
+    return _terms.delete().where(_terms.c.seq == sa.bindparam('b_seq'),
+                                 _terms.c.term == sa.bindparam('b_term'))
+
+
+class _Statements:
+    """Statements compiled once per shape for the engine's dialect.
+
+    NOTE: building a statement and going through SQLAlchemy's per-call
+    machinery (cache keys, parameter processing per row, and for a read the
+    Connection's checkout events, autobegin and BEGIN statement) cost
+    several times the query itself. Writes run the compiled SQL with
+    ``exec_driver_sql`` inside their transaction; a read, one SELECT that is
+    atomic on its own, runs on a pooled DBAPI connection (``run``). DBAPI
+    errors are wrapped the way SQLAlchemy wraps them, so
+    ``_translate_errors`` sees the same types.
     """
 
     def __init__(self, engine):
@@ -107,24 +116,41 @@ class _Reads:
             found = self._compiled[shape] = (compiled, order)
         return found
 
-    def run(self, shape, build, values):
-        """Return all rows of the statement ``build()`` for ``values``."""
+    def prepare(self, shape, build, values):
+        """Return ``(sql, parameters)`` of ``build()`` for ``values``, in
+        the driver's own parameter style."""
         compiled, order = self._compile(shape, build)
         params = compiled.construct_params(values)
         if order is not None:
             params = tuple(params[name] for name in order)
+        return compiled.string, params
+
+    def prepare_many(self, shape, build, rows):
+        """``prepare`` for many rows of ``{bind name: value}``.
+
+        NOTE: only for statements whose every bind is in each row (no
+        defaults to fill); the columns of this store need no type
+        conversion, so rows go to the driver as they are.
+        """
+        compiled, order = self._compile(shape, build)
+        if order is not None:
+            rows = [tuple(row[name] for name in order) for row in rows]
+        return compiled.string, rows
+
+    def run(self, shape, build, values):
+        """Return all rows of the statement ``build()`` for ``values``."""
+        sql, params = self.prepare(shape, build, values)
         raw = self._engine.raw_connection()
         try:
             cursor = raw.cursor()
             try:
-                cursor.execute(compiled.string, params)
+                cursor.execute(sql, params)
                 return cursor.fetchall()
             finally:
                 cursor.close()
         except self._engine.dialect.loaded_dbapi.Error as exc:
             raise sa.exc.DBAPIError.instance(
-                compiled.string, params, exc,
-                self._engine.dialect.loaded_dbapi.Error)
+                sql, params, exc, self._engine.dialect.loaded_dbapi.Error)
         finally:
             raw.close()
 
@@ -141,7 +167,7 @@ class SqlStore(base.Store):
 
     def __init__(self, engine):
         self._engine = engine
-        self._reads = _Reads(engine)
+        self._sql = _Statements(engine)
 
     def _write(self):
         return self._engine.connect().execution_options(**sql_engine.WRITE)
@@ -159,15 +185,15 @@ class SqlStore(base.Store):
             self._add_terms(conn, seq, terms)
         return 1
 
-    @staticmethod
-    def _add_terms(conn, seq, terms):
+    def _add_terms(self, conn, seq, terms):
         if terms:
-            conn.execute(_terms.insert(),
-                         [{'seq': seq, 'term': t} for t in terms])
+            conn.exec_driver_sql(*self._sql.prepare_many(
+                'add_terms', _terms.insert,
+                [{'seq': seq, 'term': t} for t in terms]))
 
     @_translate_errors
     def get(self, kind, doc_id, scope=base.ANY):
-        rows = self._reads.run(('get', _scope_shape(scope)), lambda: _bound(
+        rows = self._sql.run(('get', _scope_shape(scope)), lambda: _bound(
             sa.select(_docs.c.body, _docs.c.version).where(
                 _docs.c.kind == sa.bindparam('kind'),
                 _docs.c.id == sa.bindparam('id')), scope),
@@ -183,25 +209,28 @@ class SqlStore(base.Store):
             row = self._current(conn, kind, doc_id, scope)
             if row.version != version:
                 raise exception.VersionConflict()
-            result = conn.execute(_docs.update().where(
-                _docs.c.seq == row.seq, _docs.c.version == version).values(
-                    version=version + 1, **values))
+            values.update(b_seq=row.seq, b_version=version,
+                          b_new_version=version + 1)
+            result = conn.exec_driver_sql(*self._sql.prepare(
+                'update', _update_statement, values))
             if result.rowcount != 1:
                 raise exception.VersionConflict()
             old_terms = q.document_terms(json.loads(row.body))
             gone = old_terms - terms
             if gone:
-                conn.execute(_terms.delete().where(
-                    _terms.c.seq == row.seq, _terms.c.term.in_(gone)))
+                conn.exec_driver_sql(*self._sql.prepare_many(
+                    'remove_terms', _remove_terms_statement,
+                    [{'b_seq': row.seq, 'b_term': t} for t in gone]))
             self._add_terms(conn, row.seq, terms - old_terms)
         return version + 1
 
-    @staticmethod
-    def _current(conn, kind, doc_id, scope):
-        stmt = _scoped(sa.select(_docs.c.seq, _docs.c.version, _docs.c.body)
-                       .where(_docs.c.kind == kind, _docs.c.id == doc_id),
-                       scope)
-        row = conn.execute(stmt).first()
+    def _current(self, conn, kind, doc_id, scope):
+        row = conn.exec_driver_sql(*self._sql.prepare(
+            ('current', _scope_shape(scope)), lambda: _bound(
+                sa.select(_docs.c.seq, _docs.c.version, _docs.c.body).where(
+                    _docs.c.kind == sa.bindparam('kind'),
+                    _docs.c.id == sa.bindparam('id')), scope),
+            dict(_scope_params(scope), kind=kind, id=doc_id))).first()
         if row is None:
             raise exception.NotFound(kind, doc_id)
         return row
@@ -226,7 +255,7 @@ class SqlStore(base.Store):
         shape = ('search', _scope_shape(scope), len(query.must),
                  len(query.must_not), query.time_after is None,
                  query.time_before is None)
-        rows = self._reads.run(shape, lambda: _search_statement(shape, scope),
+        rows = self._sql.run(shape, lambda: _search_statement(shape, scope),
                                params)
         return [base.Record(json.loads(body), version)
                 for body, version in rows]
