@@ -1,12 +1,13 @@
 """The real python-freezerclient (from PyPI) driving a real freezer-api.
 
-Two ``freezer-api --config-file F`` processes serve SQLite stores on
-loopback for this module:
+``freezer-api --config-file F`` processes serve on loopback for this
+module:
 
-* a development-mode one (``auth_strategy = noauth``), driven by the
-  client's Python API through a keystoneauth session with the ``noauth``
-  plugin and a fixed endpoint, as reference C says a test can;
-* a Keystone-mode one in front of the real Keystone of
+* development-mode ones (``auth_strategy = noauth``), on SQLite and on each
+  Elasticsearch/OpenSearch server the run has (tests/fixtures/search.py),
+  driven by the client's Python API through a keystoneauth session with the
+  ``noauth`` plugin and a fixed endpoint, as reference C says a test can;
+* a Keystone-mode one on SQLite, in front of the real Keystone of
   ``tests/fixtures/keystone.py``, driven by the Python API with real
   password sessions and by the ``freezer`` CLI, which finds the API
   through the Keystone catalog (service type ``backup``).
@@ -31,6 +32,7 @@ from keystoneauth1 import session as ks_session
 from freezerclient import exceptions as fc_exceptions
 from freezerclient.v2 import client as fc_client
 from tests.fixtures import keystone as ks
+from tests.fixtures import stores
 
 pytestmark = pytest.mark.integration
 
@@ -41,10 +43,23 @@ HOST = socket.gethostname()
 
 # -- the freezer-api process ---------------------------------------------------
 
+def sqlite_store(workdir):
+    """Config sections of a SQLite store in ``workdir``."""
+    return ('[storage]\ndriver = sqlalchemy\n[database]\n'
+            'connection = sqlite:///%s\n' % (Path(workdir) / 'freezer.sqlite'))
+
+
+def search_store(server, index):
+    """Config sections of an Elasticsearch/OpenSearch store."""
+    return ('[storage]\ndriver = elasticsearch\n[elasticsearch]\n'
+            'hosts = %s\nindex = %s\nrefresh_interval = 100ms\n'
+            'timeout = 10\nretries = 1\n' % (server.url, index))
+
+
 class ApiProcess:
     """One ``freezer-api`` process serving a config file of its own."""
 
-    def __init__(self, workdir, auth_strategy, extra_conf=''):
+    def __init__(self, workdir, auth_strategy, store, extra_conf=''):
         self.workdir = Path(workdir)
         self.port = ks.free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
@@ -52,11 +67,8 @@ class ApiProcess:
         self.log = self.workdir / 'freezer-api.log'
         self.conf.write_text(
             '[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %d\n'
-            'auth_strategy = %s\nstate_path = %s\n'
-            '[storage]\ndriver = sqlalchemy\n'
-            '[database]\nconnection = sqlite:///%s\n%s'
-            % (self.port, auth_strategy, self.workdir,
-               self.workdir / 'freezer.sqlite', extra_conf))
+            'auth_strategy = %s\nstate_path = %s\n%s%s'
+            % (self.port, auth_strategy, self.workdir, store, extra_conf))
         self.proc = None
 
     def _script(self, name):
@@ -113,17 +125,30 @@ class ApiProcess:
 
 
 @contextlib.contextmanager
-def running(workdir, auth_strategy, extra_conf=''):
-    api = ApiProcess(workdir, auth_strategy, extra_conf)
+def running(workdir, auth_strategy, store=None, extra_conf=''):
+    api = ApiProcess(workdir, auth_strategy, store or sqlite_store(workdir),
+                     extra_conf)
     try:
         yield api.start()
     finally:
         api.stop()
 
 
-@pytest.fixture(scope='module')
-def noauth_api(tmp_path_factory):
-    with running(tmp_path_factory.mktemp('fc-noauth'), 'noauth') as api:
+#: The stores the development-mode process runs on: SQLite, and the search
+#: servers when tests/fixtures/search.py is loaded and FREEZER_TEST_STORES
+#: selects them.
+PROCESS_STORES = ['sql'] + [name for name in stores.selected_backends()
+                            if name in ('elasticsearch', 'opensearch')]
+
+
+@pytest.fixture(scope='module', params=PROCESS_STORES)
+def noauth_api(request, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp('fc-noauth-%s' % request.param)
+    store = None
+    if request.param != 'sql':
+        server = request.getfixturevalue('%s_server' % request.param)
+        store = search_store(server, 'freezer-fc-%s' % os.getpid())
+    with running(workdir, 'noauth', store) as api:
         yield api
 
 
@@ -146,7 +171,7 @@ def ks_freezer_api(keystone, tmp_path_factory):
     options = ''.join('%s = %s\n' % item
                       for item in keystone.authtoken_options().items())
     with running(tmp_path_factory.mktemp('fc-keystone'), 'keystone',
-                 '[keystone_authtoken]\n' + options) as api:
+                 extra_conf='[keystone_authtoken]\n' + options) as api:
         with _backup_endpoint(keystone, api.url):
             yield api
 
