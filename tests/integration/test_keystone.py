@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
@@ -204,3 +205,27 @@ def test_domain_and_system_scoped_admin_tokens_are_refused(keystone_api):
                                         json=BACKUP if method == 'POST'
                                         else None)
             assert resp.status_code == 403, (scope, path, resp.text)
+
+
+def test_keystone_unreachable_is_never_a_way_in(keystone, tmp_path):
+    """auth_token cannot validate a token when Keystone does not answer:
+    the request is refused, never let through.
+
+    NOTE: with delay_auth_decision (so that the 401 is ours, in our JSON
+    shape) auth_token marks the token invalid instead of answering 503.
+    """
+    from tests.fixtures import keystone as fixture
+    dead = 'http://127.0.0.1:%d/v3' % fixture.free_port()
+    options = dict(keystone.authtoken_options(), auth_url=dead,
+                   www_authenticate_uri=dead, http_connect_timeout='2',
+                   http_request_max_retries='0')
+    with fixture.running_api(tmp_path, options) as url:
+        project = keystone.project_id('project-a')
+        with requests.Session() as http:
+            resp = http.get('%s/v2/%s/backups' % (url, project),
+                            headers={'X-Auth-Token':
+                                     keystone.token('member_a')},
+                            timeout=60)
+            assert resp.status_code == 401, resp.text
+            assert resp.json()['code'] == 'freezer.unauthorized'
+            assert http.get(url + '/', timeout=10).status_code == 300
