@@ -67,9 +67,9 @@ def test_body_over_limit_request_body_is_refused_by_apache(apache_server):
 def test_concurrent_keep_alive_writers(apache_server):
     """Two daemon processes x two threads, SQLite store, reused sockets."""
     def client(index):
-        session = requests.Session()
-        return [post_backup(apache_server.url, 'conc-%d-%d' % (index, n),
-                            session).status_code for n in range(10)]
+        with requests.Session() as session:
+            return [post_backup(apache_server.url, 'conc-%d-%d' % (index, n),
+                                session).status_code for n in range(10)]
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         codes = [c for batch in pool.map(client, range(8)) for c in batch]
