@@ -139,9 +139,9 @@ class Clusters:
                 -HISTORY_LIMIT:]
             return doc, doc
 
-        doc = documents.modify(self.store, 'clusters',
-                               services_mod.doc_id(binary, name), base.ANY,
-                               change, self.conf.api.max_retries_on_conflict)[0]
+        doc = documents.modify(
+            self.store, 'clusters', services_mod.doc_id(binary, name),
+            base.ANY, change, self.conf.api.max_retries_on_conflict)[0]
         view = self.view(doc, self.services.members(binary, name))
         return {k: view[k] for k in UPDATE_FIELDS}
 

@@ -109,7 +109,7 @@ def test_put_with_another_method_is_405(admin):
     labelled(resp, '3.7')
 
 
-# -- services, heartbeats, computed state --------------------------------------
+# -- services, heartbeats, computed state -------------------------------------
 
 def test_clients_with_a_cluster_make_a_scheduler_cluster(admin, agent):
     register(agent, 'h1', 'c1')
@@ -232,7 +232,7 @@ def test_api_nodes_heartbeat_as_freezer_api(admin, conf, store):
     assert admin.get('/clusters/api-pool').status_code == 404
 
 
-# -- show and filters ----------------------------------------------------------
+# -- show and filters ---------------------------------------------------------
 
 def test_show_matches_the_exact_name_and_binary(admin, agent):
     register(agent, 'h1', 'c1@lvm')
@@ -293,7 +293,7 @@ def test_show_accepts_only_binary(admin, agent):
     assert resp.status_code == 400
 
 
-# -- enable / disable ------------------------------------------------------------
+# -- enable / disable ---------------------------------------------------------
 
 def test_disable_then_enable(admin, agent):
     register(agent, 'h1', 'c1')
@@ -375,7 +375,7 @@ def test_enable_unknown_cluster_is_404(admin, agent, body):
     assert '{' not in resp.json['description']
 
 
-# -- disabling means something -------------------------------------------------
+# -- disabling means something ------------------------------------------------
 
 @pytest.fixture
 def member_job(agent):
@@ -434,7 +434,7 @@ def test_jobs_outside_the_disabled_cluster_still_start(admin, agent):
                       json={'start': None}).status_code == 202
 
 
-# -- history and concurrency ---------------------------------------------------
+# -- history and concurrency --------------------------------------------------
 
 def test_history_lists_every_change_oldest_first(api, agent):
     register(agent, 'h1', 'c1')

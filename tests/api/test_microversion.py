@@ -184,7 +184,7 @@ def test_location_of_created_documents_from_3_2(alice):
     assert alice.get(path).status_code == 200
 
 
-# -- 3.3 PUT replace -----------------------------------------------------------
+# -- 3.3 PUT replace ----------------------------------------------------------
 
 def test_put_replaces_a_job_from_3_3(alice):
     alice.post('/clients', json=client_info())
@@ -235,7 +235,7 @@ def test_list_links_next_page_from_3_4(alice):
     assert last.json['links'] == []
 
 
-# -- 3.5 client service ----------------------------------------------------------
+# -- 3.5 client service -------------------------------------------------------
 
 def test_client_shows_its_service_from_3_5(alice):
     alice.post('/clients', json=client_info(cluster='c1'))
@@ -250,7 +250,7 @@ def test_client_shows_its_service_from_3_5(alice):
     assert listed[0]['service']['state'] == 'up'
 
 
-# -- 3.6 strict list parameters ------------------------------------------------
+# -- 3.6 strict list parameters -----------------------------------------------
 
 def test_unknown_list_parameters_refused_from_3_6(alice):
     assert alice.at('3.5').get('/jobs', params={'limt': '5'}).status_code == (
