@@ -54,12 +54,18 @@ def test_revoked_token_no_longer_validates(keystone):
 
 
 def test_backup_endpoint_appears_in_the_catalog(keystone):
-    keystone.add_backup_endpoint("http://127.0.0.1:9/backup")
-    keystone.add_backup_endpoint("http://127.0.0.1:9090")
-    catalog = keystone.session("member_a").auth.get_access(
-        keystone.session("member_a")).service_catalog
-    urls = catalog.get_urls(service_type="backup", interface="public")
-    assert urls == ("http://127.0.0.1:9090",)
+    before = {e["url"] for e in keystone._get(
+        "/endpoints", service_id=keystone.backup_service_id)["endpoints"]}
+    try:
+        keystone.add_backup_endpoint("http://127.0.0.1:9/backup")
+        keystone.add_backup_endpoint("http://127.0.0.1:9090")
+        session = keystone.session("member_a")
+        catalog = session.auth.get_access(session).service_catalog
+        urls = catalog.get_urls(service_type="backup", interface="public")
+        assert urls == ("http://127.0.0.1:9090",)
+    finally:
+        if before:
+            keystone.add_backup_endpoint(before.pop())
 
 
 def test_expired_token_acts_as_the_user_and_no_longer_validates(keystone):
