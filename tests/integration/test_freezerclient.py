@@ -496,6 +496,10 @@ def test_cli_jobs(cli, cli_client):
                            ('job-abort', 'abort')]:
         assert cli.run(command, job_id) == ''
         assert _job_event(cli, job_id) == event
+    # job-get prints the whole document (Python repr, pretty-printed).
+    got = cli.run('job-get', job_id, '--no-format')
+    assert "'job_id': '%s'" % job_id in got
+    assert "'client_id': '%s'" % cli_client in got
     updated = cli.json('job-update', job_id, cli.file(
         'job-patch.json', {'description': 'cli-job-renamed'}))
     assert updated['Description'] == 'cli-job-renamed'
@@ -524,6 +528,10 @@ def test_cli_sessions(cli, cli_client):
     job = cli.json('job-show', job_id)
     assert job['Session ID'] == session_id
     assert job['Interval'] == '2 days'
+    updated = cli.json('session-update', session_id, cli.file(
+        'session-patch.json', {'description': 'cli-session-renamed'}))
+    assert updated['Description'] == 'cli-session-renamed'
+    assert updated['Hold off'] == 60
     cli.run('session-start', '--session-id', session_id, '--job-id', job_id,
             '--job-tag', 0)
     shown = cli.json('session-show', session_id)
@@ -543,7 +551,14 @@ def test_cli_sessions(cli, cli_client):
 def test_cli_backups(cli, keystone, ks_freezer_api):
     client = _client(keystone, ks_freezer_api, 'member_a')
     ids = [client.backups.create(backup_metadata(
-        'cli-backup-%d' % i, curr_backup_level=i)) for i in range(3)]
+        'cli-backup-%d' % i, curr_backup_level=i)) for i in range(2)]
+    created = cli.json('backup-create', '--file', cli.file(
+        'backup.json', backup_metadata('cli-backup-2', curr_backup_level=2,
+                                       status='creating')))
+    assert created['Status'] == 'creating'
+    assert created['Project ID'] == keystone.project_id('project-a')
+    ids.append(next(b['backup_id'] for b in client.backups.list(
+        search={'match': [{'backup_name': 'cli-backup-2'}]})))
     rows = cli.yaml('backup-list')
     for level, backup_id in enumerate(ids):
         row = _by_id(rows, 'Backup ID', backup_id)
