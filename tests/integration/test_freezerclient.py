@@ -356,6 +356,22 @@ def test_python_api_reports_errors_with_their_description(keystone,
     assert err.value.status_code == 403
 
 
+def test_python_api_on_another_projects_url_is_403(keystone,
+                                                   ks_freezer_api):
+    intruder = fc_client.Client(session=keystone.session('member_b'),
+                                endpoint=ks_freezer_api.url,
+                                project_id=keystone.project_id('project-a'))
+    with pytest.raises(fc_exceptions.ApiClientException) as err:
+        intruder.backups.list()
+    assert err.value.status_code == 403
+    with pytest.raises(fc_exceptions.ApiClientException) as err:
+        intruder.backups.create(backup_metadata('intruder'))
+    assert err.value.status_code == 403
+    owner = _client(keystone, ks_freezer_api, 'member_a')
+    assert 'intruder' not in [b['backup_metadata']['backup_name']
+                              for b in owner.backups.list(limit=100)]
+
+
 def test_python_api_finds_the_endpoint_in_the_catalog(keystone,
                                                       ks_freezer_api):
     client = fc_client.Client(session=keystone.session('member_b'))
@@ -574,6 +590,16 @@ def test_cli_backups(cli, keystone, ks_freezer_api):
     remaining = [r['Backup ID'] for r in cli.yaml('backup-list')]
     assert not set(ids) & set(remaining)
     cli.run('backup-show', ids[0], expect=1)
+
+
+def test_cli_delete_of_an_unknown_document_fails_with_the_404(cli):
+    """Upstream answered 204 for any id; here an unknown id is 404, which
+    the CLI reports with the API's description and exit status 1."""
+    out = cli.run('client-delete', 'nobody_nowhere', expect=1)
+    assert 'Error 404' in out
+    assert 'nobody_nowhere' in out
+    out = cli.run('job-delete', 'f' * 32, expect=1)
+    assert 'Error 404' in out
 
 
 def test_cli_with_wrong_password_fails_cleanly(cli):
