@@ -74,7 +74,8 @@ def test_api_ref_builds_without_warnings(tmp_path):
                  'v2/index.html'):
         assert (out / page).is_file(), page
     v2 = (out / 'v2' / 'index.html').read_text()
-    assert '/v2/{project_id}/sessions/{session_id}/action' in v2
+    assert ('sessions/<span class="path_parameter">{session_id}</span>'
+            '/action') in v2
     # The samples are included, not just named.
     assert 'mysql-nightly' in v2
     assert 'etc-weekly' in v2
