@@ -97,7 +97,7 @@ def all_sections():
 SECTIONS = all_sections()
 
 
-# -- the state a section's path needs ---------------------------------------
+# -- the state a section's path needs -----------------------------------------
 
 #: What a new document of each kind needs to exist first.
 DEPENDS = {'clients': (), 'jobs': ('clients',), 'actions': (),
@@ -190,7 +190,7 @@ def run(api, section):
     return setup.call(section.method, section.path, body), live
 
 
-# -- shapes --------------------------------------------------------------------
+# -- shapes -------------------------------------------------------------------
 
 def _kind(value):
     if isinstance(value, bool):
@@ -242,7 +242,7 @@ def _model(sample, item):
     return sample[0]
 
 
-# -- tests ---------------------------------------------------------------------
+# -- tests --------------------------------------------------------------------
 
 def test_every_page_has_sections_with_success_codes():
     assert len(SECTIONS) > 50

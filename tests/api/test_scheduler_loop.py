@@ -164,7 +164,7 @@ class Scheduler:
         assert resp.status_code == 201, resp.text
 
 
-# -- what the tests set up as a user would -----------------------------------
+# -- what the tests set up as a user would ------------------------------------
 
 def _owner(api, project):
     return Caller(api, 'v2', user='owner-' + project, project=project)
@@ -216,7 +216,7 @@ def _all(caller, kind, search=None):
             return items
 
 
-# -- tests ---------------------------------------------------------------------
+# -- tests --------------------------------------------------------------------
 
 def test_several_schedulers_run_all_their_jobs_to_completion(api):
     """Three hosts in two projects, 12 jobs each (more than one page)."""

@@ -41,7 +41,7 @@ READY_TIMEOUT = 60
 HOST = socket.gethostname()
 
 
-# -- the freezer-api process ---------------------------------------------------
+# -- the freezer-api process --------------------------------------------------
 
 def sqlite_store(workdir):
     """Config sections of a SQLite store in ``workdir``."""
@@ -176,7 +176,7 @@ def ks_freezer_api(keystone, tmp_path_factory):
             yield api
 
 
-# -- documents a user would write ----------------------------------------------
+# -- documents a user would write ---------------------------------------------
 
 def client_info(client_id, hostname=HOST, **extra):
     doc = {'client_id': client_id, 'hostname': hostname,
@@ -259,7 +259,7 @@ def test_python_api_endpoint_with_v2_prefix_is_not_supported_silently(
     assert err.value.status_code == 404
 
 
-# -- the Python API with real Keystone sessions --------------------------------
+# -- the Python API with real Keystone sessions -------------------------------
 
 def _client(keystone, api, user):
     return fc_client.Client(session=keystone.session(user), endpoint=api.url)
@@ -379,7 +379,7 @@ def test_python_api_finds_the_endpoint_in_the_catalog(keystone,
     assert isinstance(client.backups.list(), list)
 
 
-# -- the freezer CLI -----------------------------------------------------------
+# -- the freezer CLI ----------------------------------------------------------
 
 class Cli:
     """Runs ``freezer`` as a user would, with OS_* settings for a user."""
