@@ -2,14 +2,14 @@
 
 import json
 
+from oslo_utils import strutils
+
 from freezer_api import exception
 from freezer_api.api import body as bodies
 
 #: Deeper offsets than this are refused rather than sent to the store.
 MAX_OFFSET = 10 ** 9
 
-_TRUE = ('1', 'true', 'yes', 'on')
-_FALSE = ('0', 'false', 'no', 'off')
 
 
 def _int_param(req, name, default, low, high):
@@ -58,13 +58,12 @@ def boolean(req, name, default=False):
     raw = req.get_param(name)
     if raw is None or raw == '':
         return default
-    if raw.lower() in _TRUE:
-        return True
-    if raw.lower() in _FALSE:
-        return False
-    raise exception.BadRequest('Invalid %s %r: must be a boolean'
-                               % (name, raw),
-                               code='freezer.request.invalid_%s' % name)
+    try:
+        return strutils.bool_from_string(raw, strict=True)
+    except ValueError:
+        raise exception.BadRequest('Invalid %s %r: must be a boolean'
+                                   % (name, raw),
+                                   code='freezer.request.invalid_%s' % name)
 
 
 def search(req, max_body):

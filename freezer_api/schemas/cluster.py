@@ -3,6 +3,8 @@ filters of the cluster lists."""
 
 import re
 
+from oslo_utils import strutils
+
 from freezer_api import exception
 
 _NAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
@@ -28,19 +30,14 @@ DISABLE = {
     'required': ['name'],
 }
 
-#: oslo strutils' strict booleans, as Cinder accepts them.
-_TRUE = ('1', 't', 'true', 'on', 'y', 'yes')
-_FALSE = ('0', 'f', 'false', 'off', 'n', 'no')
-
-
 def _boolean(name, raw):
-    if raw.lower() in _TRUE:
-        return True
-    if raw.lower() in _FALSE:
-        return False
-    raise exception.BadRequest('Value %r for %r is not a boolean'
-                               % (raw, name),
-                               code='freezer.cluster.invalid_filter')
+    """oslo strutils' strict booleans, as Cinder accepts them."""
+    try:
+        return strutils.bool_from_string(raw, strict=True)
+    except ValueError:
+        raise exception.BadRequest('Value %r for %r is not a boolean'
+                                   % (raw, name),
+                                   code='freezer.cluster.invalid_filter')
 
 
 def _count(name, raw):
