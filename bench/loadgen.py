@@ -118,6 +118,11 @@ class Result:
     error_kinds: collections.Counter = dataclasses.field(
         default_factory=collections.Counter)
     note: str = ''
+    #: CPU time per step (ms) of the server's processes and of the load
+    #: generator, counted over the whole run (warm-up included).
+    total_steps: int = 0   # warm-up included
+    server_cpu_ms: float = float('nan')
+    client_cpu_ms: float = float('nan')
 
     @property
     def rate(self):
@@ -136,7 +141,9 @@ class Result:
                 'p50_ms': round(self.percentile(50), 2),
                 'p99_ms': round(self.percentile(99), 2),
                 'steps': self.steps, 'errors': self.errors,
-                'error_kinds': dict(self.error_kinds), 'note': self.note}
+                'error_kinds': dict(self.error_kinds), 'note': self.note,
+                'server_cpu_ms': round(self.server_cpu_ms, 3),
+                'client_cpu_ms': round(self.client_cpu_ms, 3)}
 
 
 class StepFailed(Exception):
@@ -177,7 +184,7 @@ def run(name, make_state, step, clients=16, duration=8.0, warmup=1.0,
     bounds = {}
 
     def worker(state):
-        lat, errors = [], collections.Counter()
+        lat, errors, done = [], collections.Counter(), 0
         start_gate.wait()
         measure_from, stop_at = bounds['from'], bounds['to']
         while True:
@@ -192,6 +199,7 @@ def run(name, make_state, step, clients=16, duration=8.0, warmup=1.0,
             except (OSError, HttpError) as exc:
                 ok, kind = False, type(exc).__name__
             t1 = time.perf_counter()
+            done += 1
             if t0 < measure_from:
                 continue
             if ok:
@@ -204,6 +212,7 @@ def run(name, make_state, step, clients=16, duration=8.0, warmup=1.0,
             result.latencies.extend(lat)
             result.errors += sum(errors.values())
             result.error_kinds.update(errors)
+            result.total_steps += done
 
     threads = [threading.Thread(target=worker, args=(s,), daemon=True)
                for s in states]

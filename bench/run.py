@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench import floor as floor_mod
 from bench import scenarios
+from bench import search
 from bench import seed
 from bench import servers
 
@@ -39,11 +40,15 @@ def log(msg):
 
 def bench_service(server, args, seeder):
     bench = scenarios.Bench(server.url, args.clients, args.duration, log,
-                            args.big)
+                            args.big, server.cpu_seconds)
     bench.register_clients()
     results = [bench.post_backup(), bench.get_by_id(), bench.list_100(),
                bench.post_job(), bench.job_poll(), bench.job_patch(),
                bench.session_cycle()]
+    if seeder is None:
+        log('  paging scenarios not run: no direct seeding for this store')
+        return {'results': [r.summary() for r in results],
+                'rss': server.rss()}
     big = bench.thread(scenarios.BIG_PROJECT)
     status, _ = big.call('POST', '/backups', scenarios.backup_body(0))
     big.close()
@@ -54,8 +59,9 @@ def bench_service(server, args, seeder):
     log('  seeded %d backups in %.1f s' % (args.big, time.time() - t0))
     results += bench.pages()
     rss = server.rss()
-    log('  worker RSS MiB (now, peak): %s' % {
-        pid: (round(a, 1), round(b, 1)) for pid, (a, b) in rss.items()})
+    log('  worker MiB (RSS, peak RSS, PSS): %s' % {
+        pid: tuple(round(v, 1) for v in values)
+        for pid, values in rss.items()})
     return {'results': [r.summary() for r in results], 'rss': rss}
 
 
@@ -67,6 +73,13 @@ def run_service(name, start, workdir, args, seeder):
     finally:
         server.stop()
         log('  stopped %s (pid %d)' % (name, server.proc.pid))
+
+
+def run_es_floor(es_server, args):
+    log('== floor: elasticsearch-py on Elasticsearch %s, 16 threads'
+        % es_server.version)
+    floor = search.Floor(es_server.url, args.duration, args.clients)
+    return {'results': [r.summary() for r in floor.run(log)], 'rss': {}}
 
 
 def run_floor(workdir, args):
@@ -81,6 +94,9 @@ def _cell(row):
         return 'not run'
     text = '%.0f/s, p50 %.1f ms, p99 %.1f ms' % (row['rate'], row['p50_ms'],
                                                  row['p99_ms'])
+    cpu = row.get('server_cpu_ms')
+    if cpu == cpu and cpu is not None:
+        text += ', server CPU %.2f ms' % cpu
     if row['errors']:
         text += ', **%d errors** %s' % (row['errors'], row['error_kinds'])
     return text
@@ -100,8 +116,8 @@ def _page_ratio(rows, big):
 
 def report(data, args, command):
     """The Markdown report of one run."""
-    columns = [c for c in ('ours', 'floor-sql', 'upstream', 'ours-es')
-               if c in data]
+    columns = [c for c in ('ours', 'floor-sql', 'upstream', 'ours-es',
+                           'floor-es') if c in data]
     names = []
     for column in columns:
         for name in _rows(data, column):
@@ -113,14 +129,33 @@ def report(data, args, command):
            '2 threads.' % (
                datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
                platform.node(), os.cpu_count(), platform.python_version(),
-               args.clients, args.duration, args.mode), '',
+               args.clients, args.duration, args.mode),
+           'Load average (1, 5, 15 min) before the run %s, after %s: the '
+           'machine is shared; read the columns side by side.' % (
+               ' / '.join('%.1f' % v for v in args.load_before),
+               ' / '.join('%.1f' % v for v in args.load_after)), '',
            '| scenario | target | %s |' % ' | '.join(columns),
-           '|---|---|%s' % '---|' * len(columns)]
+           '|---|---|%s' % ('---|' * len(columns))]
     for name in names:
         target = TARGETS.get(name)
         cells = [_cell(_rows(data, c).get(name)) for c in columns]
         out.append('| %s | %s | %s |' % (
             name, '>= %d/s' % target if target else '', ' | '.join(cells)))
+    out += ['', 'Projected steps/s with the CPUs to themselves (%d CPUs / '
+            '(server + load generator CPU per step); the CPU time a step '
+            'costs, measured in the run, without the waiting caused by '
+            'other load on the machine):' % os.cpu_count(), '',
+            '| scenario | %s |' % ' | '.join(columns),
+            '|---|%s' % ('---|' * len(columns))]
+    for name in names:
+        cells = []
+        for column in columns:
+            row = _rows(data, column).get(name)
+            cpu = row and (row.get('server_cpu_ms', float('nan'))
+                           + row.get('client_cpu_ms', float('nan')))
+            cells.append('%.0f/s' % (os.cpu_count() * 1000 / cpu)
+                         if cpu and cpu == cpu else '')
+        out.append('| %s | %s |' % (name, ' | '.join(cells)))
     ratios = ['%s %.2f' % (c, _page_ratio(_rows(data, c), args.big))
               for c in columns if _page_ratio(_rows(data, c), args.big)]
     out += ['', 'Last page / first page time (first rate / last rate; '
@@ -128,9 +163,11 @@ def report(data, args, command):
     for column in columns:
         rss = data[column].get('rss')
         if rss:
-            out.append('Worker RSS MiB of %s at the end (now / peak; target '
-                       '<= %d): %s' % (column, RSS_TARGET_MIB, ', '.join(
-                           '%.1f / %.1f' % v for v in rss.values())))
+            out.append('Worker memory of %s at the end, MiB (RSS / peak '
+                       'RSS / PSS; target RSS <= %d): %s' % (
+                           column, RSS_TARGET_MIB, ', '.join(
+                               '%.1f / %.1f / %.1f' % tuple(v)
+                               for v in rss.values())))
     misses = []
     ours = _rows(data, 'ours')
     for name, target in TARGETS.items():
@@ -146,7 +183,8 @@ def report(data, args, command):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--targets', default='ours,floor-sql,upstream',
-                        help='comma list of ours, floor-sql, upstream')
+                        help='comma list of ours, floor-sql, upstream, '
+                             'ours-es, floor-es')
     parser.add_argument('--duration', type=float, default=8.0,
                         help='measured seconds per scenario')
     parser.add_argument('--clients', type=int, default=16)
@@ -172,36 +210,56 @@ def main(argv=None):
     root = Path(args.out) / stamp
     root.mkdir(parents=True)
     data = {}
-    for target in args.targets.split(','):
-        workdir = root / target
-        workdir.mkdir()
-        if target == 'ours':
-            data[target] = run_service(
-                target, lambda w: servers.start_ours(w, args.mode, log),
-                workdir, args, lambda s: lambda n: seed.ours(
-                    str(workdir / 'freezer.sqlite'), scenarios.BIG_PROJECT,
-                    n))
-        elif target == 'upstream':
-            data[target] = run_service(
-                target, lambda w: servers.start_upstream(w, args.mode, log),
-                workdir, args, lambda s: lambda n: seed.upstream(
-                    str(workdir / 'upstream.sqlite'), scenarios.BIG_PROJECT,
-                    n))
-        elif target == 'floor-sql':
-            data[target] = run_floor(workdir, args)
-        else:
-            raise SystemExit('unknown target %r' % target)
-        (root / 'data.json').write_text(json.dumps(data, indent=1))
+    args.load_before = os.getloadavg()
+    targets = args.targets.split(',')
+    es_server = None
+    if {'ours-es', 'floor-es'} & set(targets):
+        es_server = search.start_server(log)
+    try:
+        for target in targets:
+            data[target] = run_target(target, root, args, es_server)
+            (root / 'data.json').write_text(json.dumps(data, indent=1))
+    finally:
+        if es_server is not None:
+            search.stop_server(es_server, log)
+    args.load_after = os.getloadavg()
     text = report(data, args, command)
     print('\n' + text)
     (root / 'report.md').write_text(text)
     if args.record:
         results = HERE / 'RESULTS.md'
-        results.write_text('# Benchmark results\n\nHow to run: see '
-                           '[README.md](README.md).\n\n' + text)
+        results.write_text('# Benchmark results\n\nHow to run and what '
+                           'is measured: see [README.md](README.md).\n\n'
+                           + text)
         log('wrote %s' % results)
     shutil.rmtree(root / 'floor-sql', ignore_errors=True)
     return 0
+
+
+def run_target(target, root, args, es_server):
+    """Run one column of the report; return its data."""
+    workdir = root / target
+    workdir.mkdir()
+    if target == 'ours':
+        return run_service(
+            target, lambda w: servers.start_ours(w, args.mode, log), workdir,
+            args, lambda s: lambda n: seed.ours(
+                str(workdir / 'freezer.sqlite'), scenarios.BIG_PROJECT, n))
+    if target == 'upstream':
+        return run_service(
+            target, lambda w: servers.start_upstream(w, args.mode, log),
+            workdir, args, lambda s: lambda n: seed.upstream(
+                str(workdir / 'upstream.sqlite'), scenarios.BIG_PROJECT, n))
+    if target == 'floor-sql':
+        return run_floor(workdir, args)
+    if target == 'ours-es':
+        return run_service(
+            target, lambda w: servers.start_ours(
+                w, args.mode, log, 'elasticsearch', es_server.url,
+                'bench-ours'), workdir, args, lambda s: None)
+    if target == 'floor-es':
+        return run_es_floor(es_server, args)
+    raise SystemExit('unknown target %r' % target)
 
 
 if __name__ == '__main__':

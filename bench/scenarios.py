@@ -90,7 +90,9 @@ class Thread:
 class Bench:
     """Runs every scenario against one service at ``url``."""
 
-    def __init__(self, url, clients, duration, log, big_backups=50000):
+    def __init__(self, url, clients, duration, log, big_backups=50000,
+                 server_cpu=None):
+        self.server_cpu = server_cpu
         self.url = url
         self.clients = clients
         self.duration = duration
@@ -105,11 +107,21 @@ class Bench:
     def run(self, name, make_state, step, **kw):
         kw.setdefault('clients', self.clients)
         kw.setdefault('duration', self.duration)
+        server_before = self.server_cpu() if self.server_cpu else 0.0
+        client_before = time.process_time()
         result = loadgen.run(name, make_state, step, **kw)
+        steps = max(result.total_steps, 1)
+        result.client_cpu_ms = (time.process_time() - client_before
+                                ) * 1000 / steps
+        if self.server_cpu:
+            result.server_cpu_ms = (self.server_cpu() - server_before
+                                    ) * 1000 / steps
         self.log('  %-22s %8.1f/s  p50 %7.2f ms  p99 %7.2f ms  errors %d %s'
+                 ' CPU ms/step server %.2f client %.2f'
                  % (name, result.rate, result.percentile(50),
                     result.percentile(99), result.errors,
-                    dict(result.error_kinds) or ''))
+                    dict(result.error_kinds) or '', result.server_cpu_ms,
+                    result.client_cpu_ms))
         return result
 
     # -- setup ------------------------------------------------------------

@@ -118,18 +118,42 @@ class Server:
         return pids
 
     def rss(self):
-        """``{pid: (VmRSS MiB, VmHWM MiB)}`` of the live workers."""
+        """``{pid: (VmRSS, VmHWM, Pss)}`` of the live workers, in MiB."""
         out = {}
         for pid in self.worker_pids():
             try:
                 text = Path('/proc/%d/status' % pid).read_text()
+                text += Path('/proc/%d/smaps_rollup' % pid).read_text()
             except OSError:
                 continue
             fields = dict(line.split(':', 1) for line in text.splitlines()
                           if ':' in line)
             out[pid] = tuple(int(fields[k].split()[0]) / 1024.0
-                             for k in ('VmRSS', 'VmHWM'))
+                             for k in ('VmRSS', 'VmHWM', 'Pss'))
         return out
+
+    def pids(self):
+        """The master and every process it spawned (workers, router)."""
+        master = self.proc.pid
+        try:
+            children = Path('/proc/%d/task/%d/children' % (master, master)
+                            ).read_text().split()
+        except OSError:
+            children = []
+        return [master] + [int(c) for c in children]
+
+    def cpu_seconds(self):
+        """User + system CPU seconds used so far by ``pids()``."""
+        tick = os.sysconf('SC_CLK_TCK')
+        total = 0.0
+        for pid in self.pids():
+            try:
+                fields = Path('/proc/%d/stat' % pid).read_text().rsplit(
+                    ')', 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
 
     def stop(self):
         if self.proc.poll() is None:
