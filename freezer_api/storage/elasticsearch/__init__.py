@@ -5,6 +5,7 @@ by ``[storage] backend`` (default ``[elasticsearch]``), see
 ``conf/elasticsearch.py``.
 """
 
+from freezer_api import exception
 from freezer_api.conf import elasticsearch as es_conf
 from freezer_api.storage.elasticsearch import client
 from freezer_api.storage.elasticsearch import indices
@@ -17,8 +18,15 @@ def _connection(group):
 
 
 def open_store(conf):
-    """Return an ``EsStore``; nothing is contacted until the first call."""
+    """Return an ``EsStore``; nothing is contacted until the first call.
+
+    :raises ConfigError: invalid options.
+    """
     group = es_conf.options_group(conf)
+    if group.refresh_policy == 'wait_for' and group.refresh_interval == '-1':
+        raise exception.ConfigError(
+            'refresh_policy = wait_for needs a scheduled refresh: '
+            'refresh_interval = -1 would make every write wait forever')
     return store.EsStore(_connection(group), group.index,
                          refresh_policy=group.refresh_policy)
 

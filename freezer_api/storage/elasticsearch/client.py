@@ -112,11 +112,9 @@ class _ElasticsearchClient:
     flavour = 'elasticsearch'
 
     def __init__(self, settings):
-        import elasticsearch
         import elastic_transport
-        self._errors = (elasticsearch.ApiError,
-                        elastic_transport.TransportError,
-                        elasticsearch.UnsupportedProductError)
+        import elasticsearch
+        self._unreachable = elastic_transport.TransportError
         kwargs = {'hosts': settings.hosts,
                   'request_timeout': settings.timeout,
                   'max_retries': settings.retries,
@@ -139,7 +137,7 @@ class _ElasticsearchClient:
             raise _WrongProduct()
         except elasticsearch.ApiError as exc:
             raise _api_error(exc.meta.status, exc.body)
-        except self._errors as exc:
+        except self._unreachable as exc:
             raise _unavailable(exc)
 
     def close(self):

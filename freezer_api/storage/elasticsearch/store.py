@@ -193,9 +193,11 @@ class EsStore(base.Store):
         """Answers when every index is there, healthy and writable."""
         aliases = ','.join(self.alias(kind) for kind in mappings.KINDS)
         try:
-            health = self.conn.request('GET', '/_cluster/health/%s' % aliases)
+            # NOTE: settings first: health of a missing index would wait
+            # for it to appear instead of answering 404.
             settings = self.conn.request(
                 'GET', '/%s/_settings' % aliases, {'flat_settings': True})
+            health = self.conn.request('GET', '/_cluster/health/%s' % aliases)
         except es_client.ApiError as exc:
             if _missing_index(exc):
                 raise exception.StoreUnavailable(_NOT_SYNCED % aliases)
