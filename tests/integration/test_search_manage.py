@@ -52,8 +52,8 @@ def server(request):
 def prefix(server):
     name = 'manage-%s' % uuid.uuid4().hex[:8]
     yield name
-    status, found = search.http('GET', '%s/%s-*/_settings' % (server.url,
-                                                              name))
+    status, found = search.http('GET', '%s/%s,%s-*/_settings'
+                                % (server.url, name, name))
     for index in (found if status == 200 else {}):
         search.http('DELETE', '%s/%s' % (server.url, index))
 
@@ -178,3 +178,49 @@ def test_mapping_change_is_a_reindex_and_alias_swap(server, prefix,
     assert 'jobs: deleted index %s' % new in removed
     store.close()
     manager.close()
+
+
+UPSTREAM_DOCS = [
+    {'backup_id': 'b1', 'user_id': 'u1', 'user_name': 'alice',
+     'project_id': 'p1', 'backup_metadata': {'backup_name': 'bk',
+                                             'container': 'c'}},
+    {'job_id': 'j1', 'user_id': 'u1', 'project_id': 'p1',
+     'client_id': 'p1_host1', 'job_schedule': {'status': 'completed'},
+     'job_actions': []},
+    {'action_id': 'a1', 'user_id': 'u1', 'project_id': 'p1',
+     'freezer_action': {'action': 'backup'}},
+    {'session_id': 's1', 'session_tag': 2, 'user_id': 'u1',
+     'project_id': 'p1', 'schedule': {}, 'jobs': {}},
+    {'client': {'client_id': 'p1_host1', 'hostname': 'host1'},
+     'user_id': 'u1', 'project_id': 'p1'},
+    {'something': 'else'},
+]
+
+
+def test_sync_imports_an_upstream_index_once(server, prefix, tmp_path):
+    url = server.url
+    lines = []
+    for n, doc in enumerate(UPSTREAM_DOCS):
+        lines += [{'index': {'_index': prefix, '_id': 'auto%d' % n}}, doc]
+    status, result = search.http('POST', url + '/_bulk?refresh=true', lines)
+    assert status == 200 and not result['errors'], result
+    conf_file = write_conf(tmp_path / 'api.conf', url, prefix)
+
+    synced = manage(conf_file, 'db', 'sync')
+    assert synced.returncode == 0, synced.stderr
+    assert ('upstream index %s: 5 documents imported, 0 already there, 1 '
+            'not recognised' % prefix) in synced.stdout
+    store = store_for(conf_file)
+    for kind, doc_id, doc in (('backups', 'b1', UPSTREAM_DOCS[0]),
+                              ('actions', 'a1', UPSTREAM_DOCS[2]),
+                              ('sessions', 's1', UPSTREAM_DOCS[3]),
+                              ('clients', 'p1_host1', UPSTREAM_DOCS[4])):
+        assert store.get(kind, doc_id).doc == doc
+    assert store.get('jobs', 'j1') == base.Record(UPSTREAM_DOCS[1], 1)
+
+    again = manage(conf_file, 'db', 'sync')
+    assert again.returncode == 0, again.stderr
+    assert '0 documents imported, 5 already there' in again.stdout
+    assert store.search('backups', base.Scope('p1')) == [
+        base.Record(UPSTREAM_DOCS[0], 1)]
+    store.close()

@@ -4,6 +4,7 @@ from freezer_api import exception
 from freezer_api.storage import base
 from freezer_api.storage.elasticsearch import client as es_client
 from freezer_api.storage.elasticsearch import indices as es_indices
+from freezer_api.storage.elasticsearch import legacy
 from freezer_api.storage.elasticsearch import mappings
 
 
@@ -21,8 +22,16 @@ class EsManager(base.Manager):
 
     def sync(self):
         """Create missing indices, migrate outdated ones (reindex + alias
-        swap); return one line per kind."""
-        return self._guard(lambda: [self._sync(k) for k in mappings.KINDS])
+        swap), import an upstream freezer-api index if there is one;
+        return one line per kind (and one for the import)."""
+        return self._guard(self._sync_all)
+
+    def _sync_all(self):
+        lines = [self._sync(kind) for kind in mappings.KINDS]
+        if legacy.find(self.indices.conn, self.indices.prefix):
+            lines += legacy.import_documents(self.indices.conn,
+                                             self.indices.prefix)
+        return lines
 
     def _sync(self, kind):
         alias = self.indices.alias(kind)
