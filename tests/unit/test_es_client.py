@@ -109,6 +109,10 @@ def test_opensearch_client_gets_each_option_explicitly(monkeypatch):
      exception.StoreUnavailable),
     (403, {'error': {'type': 'cluster_block_exception'}},
      exception.StoreUnavailable),
+    (401, {'error': {'type': 'security_exception'}},
+     exception.StoreUnavailable),
+    (403, {'error': {'type': 'security_exception'}},
+     exception.StoreUnavailable),
 ])
 def test_error_statuses_are_translated(status, body, kind):
     error = client._api_error(status, body)

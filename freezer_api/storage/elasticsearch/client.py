@@ -201,6 +201,11 @@ def _api_error(status, body):
             'no_shard_available_action_exception'):
         return exception.StoreUnavailable(
             'Elasticsearch store unavailable: %s' % error)
+    if status in (401, 403):
+        # NOTE: the cluster is up but will not serve us (credentials or
+        # privileges): the service cannot work until an operator acts.
+        return exception.StoreUnavailable(
+            'Elasticsearch store refused our credentials: %s' % error)
     if status == 404:
         return NotFoundError(status, body)
     if status == 409:
