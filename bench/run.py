@@ -176,6 +176,13 @@ def report(data, args, command):
             misses.append('%s %.0f/s < %d/s' % (name, row['rate'], target)
                           if row['rate'] < target else
                           '%s has errors' % name)
+    ratio = _page_ratio(ours, args.big)
+    if ratio and ratio > PAGE_RATIO_TARGET:
+        misses.append('last page %.2fx the first' % ratio)
+    rss = data.get('ours', {}).get('rss') or {}
+    if any(v[0] > RSS_TARGET_MIB for v in rss.values()):
+        misses.append('worker RSS %s MiB' % ' / '.join(
+            '%.0f' % v[0] for v in rss.values()))
     out += ['', 'Ours misses: %s' % (', '.join(misses) or 'nothing')]
     return '\n'.join(out) + '\n'
 
