@@ -31,6 +31,9 @@ TARGETS = {
     'POST job': 400, 'session cycle (4 req)': 150,
 }
 RSS_TARGET_MIB = 60
+#: Every scenario, in the order they run (``pages`` last: it seeds 50k).
+SCENARIOS = ('post_backup', 'get_by_id', 'list_100', 'post_job', 'job_poll',
+             'job_patch', 'session_cycle', 'pages')
 PAGE_RATIO_TARGET = 1.5
 
 
@@ -42,9 +45,17 @@ def bench_service(server, args, seeder):
     bench = scenarios.Bench(server.url, args.clients, args.duration, log,
                             args.big, server.cpu_seconds)
     bench.register_clients()
-    results = [bench.post_backup(), bench.get_by_id(), bench.list_100(),
-               bench.post_job(), bench.job_poll(), bench.job_patch(),
-               bench.session_cycle()]
+    wanted = args.scenarios.split(',')
+    unknown = set(wanted) - set(SCENARIOS)
+    if unknown:
+        raise SystemExit('unknown scenarios: %s' % ', '.join(sorted(unknown)))
+    if 'post_backup' not in wanted:
+        bench.seed_backups(300)
+    results = [getattr(bench, name)() for name in SCENARIOS[:-1]
+               if name in wanted]
+    if 'pages' not in wanted:
+        return {'results': [r.summary() for r in results],
+                'rss': server.rss()}
     if seeder is None:
         log('  paging scenarios not run: no direct seeding for this store')
         return {'results': [r.summary() for r in results],
@@ -202,6 +213,9 @@ def parse_args(argv):
                         help='uWSGI front: the HTTP router with keep-alive '
                              '(--http --http-keepalive) or HTTP/1.1 on the '
                              'workers (--http11-socket)')
+    parser.add_argument('--scenarios', default=','.join(SCENARIOS),
+                        help='comma list of scenarios to run (services '
+                             'only; default all): %(default)s')
     parser.add_argument('--out', default=str(HERE / 'out'),
                         help='work directory (databases, logs, JSON)')
     parser.add_argument('--record', action='store_true',

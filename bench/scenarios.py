@@ -146,6 +146,14 @@ class Bench:
                                                         host)), 201)
         one.close()
 
+    def seed_backups(self, n):
+        """Create ``n`` backups for the scenarios that read them."""
+        one = self.thread()
+        for i in range(n):
+            self.backup_ids.append(expect(one.call(
+                'POST', '/backups', backup_body(i)), 201)['backup_id'])
+        one.close()
+
     # -- scenarios --------------------------------------------------------
 
     def post_backup(self):
