@@ -205,8 +205,8 @@ class Floor:
                 t.ids[bump(t) % len(t.ids)],
                 _merge_schedule({'status': 'running', 'event': ''})),
             'session cycle (4 req)': session_cycle,
-            'page first of %dk' % (self.big // 1000): page(0),
-            'page last of %dk' % (self.big // 1000): page(self.big - 100),
+            scenarios.page_name('first', self.big): page(0),
+            scenarios.page_name('last', self.big): page(self.big - 100),
         }, thread_state
 
 

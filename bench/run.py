@@ -84,6 +84,9 @@ def run_service(name, start, workdir, args, seeder):
     finally:
         server.stop()
         log('  stopped %s (pid %d)' % (name, server.proc.pid))
+        if not args.keep:
+            for path in workdir.glob('*.sqlite*'):
+                path.unlink()
 
 
 def run_es_floor(es_server, args):
@@ -118,8 +121,8 @@ def _rows(data, column):
 
 
 def _page_ratio(rows, big):
-    first = rows.get('page first of %dk' % (big // 1000))
-    last = rows.get('page last of %dk' % (big // 1000))
+    first = rows.get(scenarios.page_name('first', big))
+    last = rows.get(scenarios.page_name('last', big))
     if not first or not last or not last['rate']:
         return None
     return first['rate'] / last['rate']
@@ -218,6 +221,8 @@ def parse_args(argv):
                              'only; default all): %(default)s')
     parser.add_argument('--out', default=str(HERE / 'out'),
                         help='work directory (databases, logs, JSON)')
+    parser.add_argument('--keep', action='store_true',
+                        help='keep the databases in the work directory')
     parser.add_argument('--record', action='store_true',
                         help='write the report to bench/RESULTS.md')
     return parser.parse_args(argv)

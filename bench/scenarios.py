@@ -18,6 +18,12 @@ BIG_PROJECT = 'big' + uuid.uuid4().hex[:29]
 USER = 'benchuser' + uuid.uuid4().hex[:23]
 
 
+def page_name(which, big):
+    """Name of the paging scenario: 'page first of 50k'."""
+    size = '%dk' % (big // 1000) if big % 1000 == 0 else str(big)
+    return 'page %s of %s' % (which, size)
+
+
 def identity(project):
     return {'X-Identity-Status': 'Confirmed', 'X-User-Id': USER,
             'X-User-Name': 'bench', 'X-Project-Id': project,
@@ -231,10 +237,8 @@ class Bench:
     def pages(self):
         last = max(self.big_backups - 100, 0)
         results = []
-        for name, offset in (('page first of %dk' % (self.big_backups
-                                                     // 1000), 0),
-                             ('page last of %dk' % (self.big_backups // 1000),
-                              last)):
+        for name, offset in ((page_name('first', self.big_backups), 0),
+                             (page_name('last', self.big_backups), last)):
             def step(t, offset=offset):
                 found = expect(t.call('GET', '/backups?limit=100&offset=%d'
                                       % offset), 200)
