@@ -96,9 +96,9 @@ def test_sync_show_remove_erase(server, prefix, tmp_path):
     store.close()
 
 
-def test_update_settings_applies_replicas_from_the_config(
-        elasticsearch_server, prefix, tmp_path):
-    url = elasticsearch_server.url
+def test_update_settings_applies_replicas_from_the_config(server, prefix,
+                                                         tmp_path):
+    url = server.url
     conf_file = write_conf(tmp_path / 'api.conf', url, prefix)
     assert manage(conf_file, 'db', 'sync').returncode == 0
     write_conf(conf_file, url, prefix, number_of_replicas=2,
@@ -106,16 +106,15 @@ def test_update_settings_applies_replicas_from_the_config(
     updated = manage(conf_file, 'db', 'update-settings')
     assert updated.returncode == 0, updated.stderr
     assert 'number_of_replicas=2' in updated.stdout
-    status, found = index_settings(elasticsearch_server, prefix + '-jobs')
+    status, found = index_settings(server, prefix + '-jobs')
     settings = found[prefix + '-jobs-v1']['settings']
     assert settings['index.number_of_replicas'] == '2'
     assert settings['index.refresh_interval'] == '5s'
 
 
-def test_update_settings_before_sync_fails_clearly(elasticsearch_server,
-                                                   prefix, tmp_path):
-    conf_file = write_conf(tmp_path / 'api.conf', elasticsearch_server.url,
-                           prefix)
+def test_update_settings_before_sync_fails_clearly(server, prefix,
+                                                   tmp_path):
+    conf_file = write_conf(tmp_path / 'api.conf', server.url, prefix)
     result = manage(conf_file, 'db', 'update-settings')
     assert result.returncode != 0
     assert 'db sync' in result.stderr
