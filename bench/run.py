@@ -31,6 +31,7 @@ TARGETS = {
     'POST job': 400, 'session cycle (4 req)': 150,
 }
 RSS_TARGET_MIB = 60
+ES_PREFIX = 'bench-ours'
 #: Every scenario, in the order they run (``pages`` last: it seeds 50k).
 SCENARIOS = ('post_backup', 'get_by_id', 'list_100', 'post_job', 'job_poll',
              'job_patch', 'session_cycle', 'pages')
@@ -282,7 +283,8 @@ def run_target(target, root, args, es_server):
         return run_service(
             target, lambda w: servers.start_ours(
                 w, args.mode, log, 'elasticsearch', es_server.url,
-                'bench-ours'), workdir, args, lambda s: None)
+                ES_PREFIX), workdir, args, lambda s: lambda n: seed.ours_es(
+                    es_server.url, ES_PREFIX, scenarios.BIG_PROJECT, n))
     if target == 'floor-es':
         return run_es_floor(es_server, args)
     raise SystemExit('unknown target %r' % target)

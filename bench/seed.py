@@ -27,27 +27,35 @@ def ours(db_path, project, n):
             "SELECT body FROM documents WHERE kind = 'backups' AND "
             "project_id = ? LIMIT 1", (project,)).fetchone()
         template = json.loads(row[0])
-        con.execute('BEGIN IMMEDIATE')
-        seq = con.execute('SELECT max(seq) FROM documents').fetchone()[0]
-        docs, terms = [], []
-        for i, doc_id in _clones(n - 1):
-            seq += 1
-            doc = copy.deepcopy(template)
-            doc['backup_id'] = doc_id
-            doc['backup_metadata']['time_stamp'] += i + 1
-            fields = query.index_fields(doc)
-            docs.append((seq, 'backups', doc_id, project, fields['user_id'],
-                         1, fields['time_stamp'],
-                         json.dumps(doc, separators=(',', ':'))))
-            terms.extend((seq, t) for t in fields['terms'])
-        con.executemany('INSERT INTO documents (seq, kind, id, project_id, '
-                        'user_id, version, time_stamp, body) VALUES '
-                        '(?, ?, ?, ?, ?, ?, ?, ?)', docs)
-        con.executemany('INSERT INTO document_terms (seq, term) VALUES '
-                        '(?, ?)', terms)
-        con.commit()
+        clones = list(_clones(n - 1))
+        # NOTE: in chunks, so the API's own writers (heartbeats) never wait
+        # for the write lock longer than its busy timeout.
+        for start in range(0, len(clones), 5000):
+            _insert_ours(con, project, template, clones[start:start + 5000])
     finally:
         con.close()
+
+
+def _insert_ours(con, project, template, clones):
+    con.execute('BEGIN IMMEDIATE')
+    seq = con.execute('SELECT max(seq) FROM documents').fetchone()[0]
+    docs, terms = [], []
+    for i, doc_id in clones:
+        seq += 1
+        doc = copy.deepcopy(template)
+        doc['backup_id'] = doc_id
+        doc['backup_metadata']['time_stamp'] += i + 1
+        fields = query.index_fields(doc)
+        docs.append((seq, 'backups', doc_id, project, fields['user_id'], 1,
+                     fields['time_stamp'],
+                     json.dumps(doc, separators=(',', ':'))))
+        terms.extend((seq, t) for t in fields['terms'])
+    con.executemany('INSERT INTO documents (seq, kind, id, project_id, '
+                    'user_id, version, time_stamp, body) VALUES '
+                    '(?, ?, ?, ?, ?, ?, ?, ?)', docs)
+    con.executemany('INSERT INTO document_terms (seq, term) VALUES (?, ?)',
+                    terms)
+    con.commit()
 
 
 def upstream(db_path, project, n):
@@ -69,3 +77,29 @@ def upstream(db_path, project, n):
         con.commit()
     finally:
         con.close()
+
+
+def ours_es(url, prefix, project, n):
+    """Clone the project's one backup ``n`` times in our Elasticsearch
+    store's backups alias, as entries the store itself would index."""
+    from elasticsearch import Elasticsearch
+    from elasticsearch import helpers
+
+    from freezer_api.storage.elasticsearch import mappings
+    es = Elasticsearch(url, request_timeout=120)
+    alias = '%s-backups' % prefix
+    es.indices.refresh(index=alias)
+    found = es.search(index=alias, size=1,
+                      query={'term': {'project_id': project}})
+    template = found['hits']['hits'][0]['_source']['doc']
+
+    def entries():
+        for i, doc_id in _clones(n - 1):
+            doc = copy.deepcopy(template)
+            doc['backup_id'] = doc_id
+            doc['backup_metadata']['time_stamp'] += i + 1
+            yield {'_op_type': 'create', '_index': alias, '_id': doc_id,
+                   '_source': mappings.envelope('backups', doc_id, doc, 1)}
+    helpers.bulk(es, entries(), chunk_size=2000, request_timeout=120)
+    es.indices.refresh(index=alias)
+    es.close()
