@@ -12,6 +12,7 @@ index itself is never changed.
 
 from freezer_api import exception
 from freezer_api.storage.elasticsearch import client as es_client
+from freezer_api.storage.elasticsearch import indices
 from freezer_api.storage.elasticsearch import mappings
 
 _PAGE = 500
@@ -76,7 +77,7 @@ def _bulk_create(conn, prefix, hits, counts):
             counts['skipped'] += 1
             continue
         kind, doc_id = found
-        lines += [{'create': {'_index': '%s-%s' % (prefix, kind),
+        lines += [{'create': {'_index': indices.alias_name(prefix, kind),
                               '_id': doc_id, 'require_alias': True}},
                   mappings.envelope(kind, doc_id, doc, 1)]
     if not lines:

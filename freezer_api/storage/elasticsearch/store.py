@@ -30,6 +30,7 @@ import urllib.parse
 from freezer_api import exception
 from freezer_api.storage import base
 from freezer_api.storage.elasticsearch import client as es_client
+from freezer_api.storage.elasticsearch import indices
 from freezer_api.storage.elasticsearch import mappings
 from freezer_api.storage.elasticsearch import queries
 
@@ -74,7 +75,7 @@ class EsStore(base.Store):
         self.write_refresh = _WRITE_REFRESH[refresh_policy]
 
     def alias(self, kind):
-        return '%s-%s' % (self.prefix, kind)
+        return indices.alias_name(self.prefix, kind)
 
     def _doc_path(self, kind, action, doc_id):
         return '/%s/%s/%s' % (self.alias(kind), action,
