@@ -24,9 +24,9 @@ OPTS = [
     cfg.IntOpt('number_of_shards', default=1, min=1,
                help='Primary shards of a new index (only read when an '
                     'index is created).'),
-    cfg.IntOpt('timeout', default=30, min=1,
+    cfg.IntOpt('timeout', default=10, min=1,
                help='Seconds to wait for one answer of the store.'),
-    cfg.IntOpt('retries', default=3, min=0,
+    cfg.IntOpt('retries', default=2, min=0,
                help='Times a request is retried on another node (or the '
                     'same one) after a connection error or timeout. Keep '
                     'it small: a client waits timeout * (retries + 1) '
