@@ -105,3 +105,23 @@ def test_outage_gives_503_and_the_service_recovers(outage_backend, client):
     statuses = poller.statuses
     assert set(statuses) <= {200, 503}, statuses
     assert 503 in statuses and statuses[0] == 200 and statuses[-1] == 200
+
+
+def test_hung_store_gives_503_within_the_timeout(outage_backend, client):
+    created = client.simulate_post('/v1/backups', json=BACKUP,
+                                   headers=HEADERS)
+    assert created.status_code == 201, created.text
+    outage_backend.server.pause()
+    try:
+        started = time.monotonic()
+        hung = client.simulate_get('/v1/backups', headers=HEADERS)
+        waited = time.monotonic() - started
+    finally:
+        outage_backend.server.resume()
+    assert hung.status_code == 503, hung.text
+    assert hung.json['code'] == 'freezer.store.unavailable'
+    assert 'Retry-After' in hung.headers
+    # timeout = 3 s and no retry: the answer does not wait for the store
+    assert waited < 10, waited
+    back = wait_for_status(client, '/v1/backups', 200)
+    assert len(back.json['backups']) == 1
