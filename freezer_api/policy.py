@@ -74,9 +74,13 @@ def _config_search_dirs(conf):
     standard = getattr(cfg, '_get_config_dirs', None)
     if fixpath is None or standard is None:
         return False
-    dirs = [fixpath(d) for d in conf.config_dirs]
-    dirs += [os.path.dirname(fixpath(f)) for f in reversed(conf.config_file)]
-    return dirs + list(standard(conf.project))
+    try:
+        dirs = [fixpath(d) for d in conf.config_dirs]
+        dirs += [os.path.dirname(fixpath(f))
+                 for f in reversed(conf.config_file)]
+        return dirs + list(standard(conf.project))
+    except (TypeError, AttributeError):
+        return False
 
 
 _DENIED = 'denied'
