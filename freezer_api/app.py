@@ -22,6 +22,7 @@ from oslo_log import log as oslo_log
 from oslo_middleware import http_proxy_to_wsgi
 
 from freezer_api import conf as conf_pkg
+from freezer_api import jsonutils
 from freezer_api import policy
 from freezer_api.api import errors
 from freezer_api.api import microversion
@@ -71,6 +72,9 @@ def create_falcon_app(conf, store, hooks=None):
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.keep_blank_qs_values = False
     app.resp_options.default_media_type = falcon.MEDIA_JSON
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = (
+        falcon.media.JSONHandler(dumps=jsonutils.dumps,
+                                 loads=jsonutils.loads))
     errors.install(app)
     routes.add_routes(app, deps)
     return app

@@ -9,6 +9,7 @@ from freezer_api import exception
 
 #: Documents nest a few levels; anything deeper is refused.
 MAX_DEPTH = 32
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
 
 
 def read_json(req, max_body, required=True):
@@ -27,14 +28,11 @@ def read_json(req, max_body, required=True):
                                        code='freezer.request.body_missing')
         return None
     try:
-        decoded = json.loads(raw)
+        decoded = json.loads(raw, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise exception.BadRequest('Malformed JSON: %s' % exc,
                                    code='freezer.request.malformed_json')
-    if _depth(decoded) > MAX_DEPTH:
-        raise exception.BadRequest('The JSON body nests deeper than %d '
-                                   'levels' % MAX_DEPTH,
-                                   code='freezer.request.too_deep')
+    _check_shape(decoded)
     if b'\\u' in raw and not encodable(decoded):
         raise exception.BadRequest('Malformed JSON: a \\uD800-\\uDFFF escape '
                                    'that is not half of a pair is not text',
@@ -52,17 +50,29 @@ def encodable(decoded):
     return True
 
 
-def _depth(value):
-    """Nesting depth of a decoded JSON value (iterative)."""
-    deepest, stack = 0, [(value, 1)]
+def _no_constant(name):
+    raise ValueError('%s is not a JSON number' % name)
+
+
+def _check_shape(value):
+    """Refuse nesting deeper than ``MAX_DEPTH`` and integers outside the
+    signed 64-bit range no store keeps exactly (iteratively)."""
+    stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, dict):
             item = list(item.values())
         if isinstance(item, list):
-            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                raise exception.BadRequest(
+                    'The JSON body nests deeper than %d levels' % MAX_DEPTH,
+                    code='freezer.request.too_deep')
             stack.extend((sub, level + 1) for sub in item)
-    return deepest
+        elif (isinstance(item, int) and not isinstance(item, bool)
+              and not INT64_MIN <= item <= INT64_MAX):
+            raise exception.BadRequest(
+                'The integer %d is out of range: numbers must fit in 64 '
+                'bits' % item, code='freezer.request.number_out_of_range')
 
 
 def read_object(req, max_body):

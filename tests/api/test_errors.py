@@ -137,11 +137,24 @@ def test_deeply_nested_body_is_400(alice):
                  'freezer.request.too_deep')
 
 
-def test_huge_numbers_never_reach_the_store_as_errors(alice):
-    created = alice.post('/backups', json=backup_metadata(
+def test_huge_numbers_never_reach_the_store(alice):
+    refused = alice.post('/backups', json=backup_metadata(
         time_stamp=10 ** 30))
-    assert created.status_code == 201
+    assert_error(refused, 400, 'freezer.request.number_out_of_range')
+    assert alice.get('/backups').json == {'backups': []}
     assert_error(alice.search('/backups', {'time_after': 10 ** 30}), 400)
     assert_error(alice.get('/backups', params={'offset': 10 ** 20}), 400)
-    assert alice.get('/backups/%s' % created.json['backup_id']).json[
-        'backup_metadata']['time_stamp'] == 10 ** 30
+    largest = alice.post('/backups', json=backup_metadata(
+        time_stamp=2 ** 63 - 1, level=-2 ** 63))
+    assert largest.status_code == 201
+    stored = alice.get('/backups/%s' % largest.json['backup_id']).json
+    assert stored['backup_metadata']['time_stamp'] == 2 ** 63 - 1
+    assert stored['backup_metadata']['level'] == -2 ** 63
+
+
+@pytest.mark.parametrize('constant', ['NaN', 'Infinity', '-Infinity'])
+def test_non_json_numbers_are_400(alice, constant):
+    body = ('{"container": "c", "hostname": "h", "backup_name": "b", '
+            '"size": %s}' % constant)
+    assert_error(alice.request('POST', '/backups', body=body), 400,
+                 'freezer.request.malformed_json')

@@ -1,12 +1,12 @@
 """``Store`` on SQLAlchemy Core: one documents table plus a terms table."""
 
 import functools
-import json
 import operator
 
 import sqlalchemy as sa
 
 from freezer_api import exception
+from freezer_api import jsonutils
 from freezer_api.storage import base
 from freezer_api.storage import query as q
 from freezer_api.storage.sql import engine as sql_engine
@@ -16,23 +16,8 @@ _docs = tables.documents
 _terms = tables.terms
 
 
-def _dumps(doc):
-    return json.dumps(doc, separators=(',', ':'))
-
-
-_scan = json.JSONDecoder().scan_once
-
-
-def _loads(body):
-    """Decode a body this store wrote (compact JSON, nothing around it).
-
-    NOTE: the C scanner straight away, without json.loads' checks for
-    surrounding whitespace: a list decodes a hundred bodies per request.
-    """
-    try:
-        return _scan(body, 0)[0]
-    except StopIteration:
-        return json.loads(body)
+_dumps = jsonutils.dumps_text
+_loads = jsonutils.loads
 
 
 def _translate_errors(func):
