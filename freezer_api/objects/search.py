@@ -7,8 +7,8 @@ Accepted (as python-freezerclient and freezer-scheduler send it)::
 
 A bare key matches that key at any depth, a dotted key that exact path;
 values compare exactly. ``{"_all": "<JSON list of {key: value}>"}`` inside
-``match`` is the CLI's form and is expanded; any other ``_all`` text matches
-documents holding that value under any key.
+``match`` is the CLI's form and is expanded; any other ``_all`` is refused
+(free text has nothing to match: values compare exactly).
 """
 
 import json
@@ -51,9 +51,9 @@ def _terms(items, name):
             if key == '_all':
                 expanded = _all_items(value)
                 if expanded is None:
-                    terms.append(q.any_key_term(value))
-                else:
-                    terms += _terms(expanded, name)
+                    raise _bad('_all takes a JSON list of {key: value} '
+                               'objects, e.g. \'[{"client_id": "x"}]\'')
+                terms += _terms(expanded, name)
             else:
                 terms.append(q.condition_term(key, value))
     return terms

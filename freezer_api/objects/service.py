@@ -139,9 +139,9 @@ class Services:
         """Service records, narrowed by binary and cluster name."""
         must = []
         if binary is not None:
-            must.append(q.path_term('binary', binary))
+            must.append(q.condition_term('binary', binary))
         if cluster is not None:
-            must.append(q.path_term('cluster', cluster))
+            must.append(q.condition_term('cluster', cluster))
         return all_records(self.store, 'services', q.Query(tuple(must)))
 
     def client_view(self, client_id):

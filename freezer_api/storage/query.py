@@ -1,8 +1,8 @@
 """Search queries as stores receive them, and the index terms they match.
 
 A document is indexed by *terms*: for every scalar value in it, one term for
-its exact dotted path (``job_schedule.status``), one for its bare key at any
-depth (``status``) and one for the value under any key. A query is then a set of terms that must be present,
+its exact dotted path (``job_schedule.status``) and one for its bare key at
+any depth (``status``). A query is then a set of terms that must be present,
 a set that must be absent, and an optional time range, so every store answers
 it with plain equality lookups and nothing a user sends is ever handed to the
 store as a query language.
@@ -45,18 +45,14 @@ def term(prefix, key, value):
 
 
 def path_term(path, value):
-    """Term matching ``value`` at the exact dotted ``path``."""
+    """Term matching ``value`` at the exact dotted ``path`` (two or more
+    keys: a top-level key is indexed by its ``key_term`` only)."""
     return term('p:', path, value)
 
 
 def key_term(key, value):
     """Term matching ``value`` under ``key`` at any depth."""
     return term('k:', key, value)
-
-
-def any_key_term(value):
-    """Term matching ``value`` under any key at any depth."""
-    return term('v:', '', value)
 
 
 def condition_term(key, value):
@@ -94,9 +90,11 @@ def document_terms(doc):
     terms = set()
     for path, value in leaves:
         encoded = _encode(value)
-        terms.add(_term('p:', '.'.join(path), encoded))
         terms.add(_term('k:', path[-1], encoded))
-        terms.add(_term('v:', '', encoded))
+        # NOTE: a top-level path is never asked for as a path (a dotted key
+        # has a dot), so its key term is all it needs.
+        if len(path) > 1:
+            terms.add(_term('p:', '.'.join(path), encoded))
     return terms
 
 

@@ -24,9 +24,10 @@ def test_cli_all_form_is_expanded():
     assert parsed.must == (q.key_term('a', 1), q.path_term('b.c', 'x'))
 
 
-def test_free_text_all_matches_any_key():
-    parsed = search.parse({'match': [{'_all': 'hello'}]})
-    assert parsed.must == (q.any_key_term('hello'),)
+@pytest.mark.parametrize('text', ['hello', '{"a": ', '[1, 2]', 7])
+def test_all_that_is_not_a_list_of_conditions_is_refused(text):
+    with pytest.raises(exception.BadRequest, match='_all takes a JSON'):
+        search.parse({'match': [{'_all': text}]})
 
 
 def test_time_bounds_accept_numeric_strings():
@@ -43,11 +44,12 @@ def test_malformed_filters_are_refused(bad):
         search.parse(bad)
 
 
-def test_document_terms_cover_paths_keys_and_values():
-    terms = q.document_terms({'a': {'b': 1, 'l': ['x', {'d': 2}]}})
+def test_document_terms_cover_paths_and_keys():
+    terms = q.document_terms({'a': {'b': 1, 'l': ['x', {'d': 2}]}, 't': 5})
     assert q.path_term('a.b', 1) in terms
     assert q.key_term('b', 1) in terms
-    assert q.any_key_term(1) in terms
+    assert q.key_term('t', 5) in terms
+    assert q.path_term('t', 5) not in terms
     assert q.path_term('a.l', 'x') in terms
     assert q.path_term('a.l', ['x', {'d': 2}]) in terms
     assert q.path_term('a.l.d', 2) in terms
