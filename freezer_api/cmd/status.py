@@ -20,17 +20,6 @@ Code = upgradecheck.Code
 Result = upgradecheck.Result
 
 
-def _schema_is_current(manager):
-    """Return True when the store's schema is the newest this code knows."""
-    is_current = getattr(manager, 'is_current', None)
-    if is_current is not None:
-        return is_current()
-    # NOTE: stores without is_current() (Elasticsearch) say it in show():
-    # one line per kind, naming a missing alias or an outdated mapping.
-    return not any('missing' in line or 'outdated' in line
-                   for line in manager.show())
-
-
 class Checks(upgradecheck.UpgradeCommands):
     """The checks ``freezer-status upgrade check`` runs, in order."""
 
@@ -42,14 +31,13 @@ class Checks(upgradecheck.UpgradeCommands):
         manager = None
         try:
             manager = driver.open_manager(self.conf)
-            current = _schema_is_current(manager)
+            current = manager.is_current()
         except Exception as exc:  # noqa: BLE001 - any failure is the answer
             return Result(Code.FAILURE, 'The %s store is not usable: %s'
                           % (self.conf.storage.driver, exc))
         finally:
-            close = getattr(manager, 'close', None)
-            if close is not None:
-                close()
+            if manager is not None:
+                manager.close()
         if not current:
             return Result(Code.FAILURE, 'The store schema is not at the '
                           'newest revision; run "freezer-manage db sync".')

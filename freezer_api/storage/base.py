@@ -122,3 +122,10 @@ class Manager(abc.ABC):
     @abc.abstractmethod
     def update_settings(self):
         """Apply settings from the configuration; return lines to print."""
+
+    @abc.abstractmethod
+    def is_current(self):
+        """Return True when the schema exists and needs no upgrade."""
+
+    def close(self):
+        """Release connections; the manager is not used afterwards."""

@@ -94,6 +94,18 @@ class EsManager(base.Manager):
                     settings.get('index.number_of_replicas'),
                     settings.get('index.refresh_interval', '1s')))
 
+    def is_current(self):
+        """True when every kind's alias points at its current mapping."""
+        def check():
+            for kind in mappings.KINDS:
+                current = self.indices.current(kind)
+                if current is None or es_indices.parse_version(
+                        self.indices.prefix, kind,
+                        current) != mappings.version(kind):
+                    return False
+            return True
+        return self._guard(check)
+
     def update_settings(self):
         """Apply ``number_of_replicas`` and ``refresh_interval`` from the
         configuration to every index."""

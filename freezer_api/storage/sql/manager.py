@@ -60,9 +60,13 @@ class SqlManager(base.Manager):
     def update_settings(self):
         return ['The SQL store has no settings to update.']
 
+    @store._translate_errors
     def is_current(self):
         """Return True when the schema is at the newest revision."""
         with self._engine.connect() as conn:
             current = self._revision(conn)
         script = alembic.script.ScriptDirectory(_MIGRATIONS)
         return current == script.get_current_head()
+
+    def close(self):
+        self._engine.dispose()
