@@ -1,7 +1,6 @@
 """The real console scripts: freezer-manage and freezer-api over a socket."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,13 +8,9 @@ import time
 import pytest
 import requests
 
+from tests.fixtures.ports import free_port
+
 BIN = os.path.dirname(sys.executable)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def write_conf(path, db, port, **extra):
