@@ -34,7 +34,8 @@ def store(search_backend):
 
 
 def test_flavour_is_detected(search_backend, store):
-    assert store.conn.flavour == search_backend.name
+    # NOTE: elasticsearch9 is Elasticsearch to the store (same client).
+    assert store.conn.flavour == search.PRODUCTS[search_backend.name]
 
 
 def test_wrong_flavour_is_a_config_error(opensearch_backend):
