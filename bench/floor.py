@@ -15,10 +15,10 @@ import time
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from bench import loadgen
 from bench import scenarios
+from freezer_api.storage.sql import engine as sql_engine
 
 meta = sa.MetaData()
 docs = sa.Table(
@@ -36,23 +36,10 @@ docs = sa.Table(
 
 
 def engine(path):
-    eng = sa.create_engine('sqlite:///%s' % path, pool_size=4,
-                           connect_args={'check_same_thread': False,
-                                         'timeout': 30})
-
-    @event.listens_for(eng, 'connect')
-    def _connect(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute('PRAGMA journal_mode=WAL')
-        cur.execute('PRAGMA synchronous=NORMAL')
-        cur.close()
-
-    @event.listens_for(eng, 'begin')
-    def _begin(conn):
-        conn.exec_driver_sql('BEGIN IMMEDIATE' if conn.get_execution_options()
-                             .get('write') else 'BEGIN')
-    return eng
+    """The service's own SQLite engine (WAL, busy timeout, BEGIN IMMEDIATE
+    for connections marked with ``sql_engine.WRITE``)."""
+    return sql_engine.create('sqlite:///%s' % path, busy_timeout=30,
+                             pool_size=4)
 
 
 def _dumps(doc):
@@ -66,7 +53,7 @@ class Sql:
         self.eng = engine(path)
 
     def write(self):
-        return self.eng.connect().execution_options(write=True)
+        return self.eng.connect().execution_options(**sql_engine.WRITE)
 
     def insert(self, kind, doc, project=scenarios.PROJECT, client_id=None,
                status=None):
