@@ -159,22 +159,20 @@ class Documents:
         self.validate(self.replace_schema or self.create_schema, body)
         doc = self.build(realm, body, doc_id)
         self.check(realm, doc)
-        while True:
+        # NOTE: replacing is a compare-and-set like every other change
+        # (``modify``); only a missing document is created instead.
+        for _ in range(self.conf.api.max_retries_on_conflict):
             try:
-                current = self.store.get(self.kind, doc_id, realm.scope)
+                return self.modify(realm, doc_id, lambda stored: (
+                    self.keep_on_replace(stored, doc), None))[1]
             except exception.NotFound:
-                try:
-                    return self.store.create(self.kind, doc_id, doc)
-                except exception.AlreadyExists:
-                    self._raise_if_foreign(realm, doc_id)
-                    continue
+                pass
             try:
-                return self.store.replace(self.kind, doc_id,
-                                          self.keep_on_replace(current.doc,
-                                                               doc),
-                                          current.version, realm.scope)
-            except exception.VersionConflict:
-                continue
+                return self.store.create(self.kind, doc_id, doc)
+            except exception.AlreadyExists:
+                self._raise_if_foreign(realm, doc_id)
+        raise exception.Conflict('%s %s is being changed by too many '
+                                 'requests; try again' % (self.noun, doc_id))
 
     def keep_on_replace(self, stored, doc):
         """What a replace keeps of the stored document (nothing here)."""
