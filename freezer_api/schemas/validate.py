@@ -1,19 +1,20 @@
 """Validate a body against a schema and say what is wrong in one line."""
 
-import functools
-
 import jsonschema
 
 from freezer_api import exception
 
-
-@functools.lru_cache(maxsize=None)
-def _validator(schema_id):
-    schema = _SCHEMAS[schema_id]
-    return jsonschema.Draft7Validator(schema)
+#: id(schema) -> (schema, validator). Schemas are module constants; keeping
+#: the schema in the value keeps its id from being reused.
+_VALIDATORS = {}
 
 
-_SCHEMAS = {}
+def _validator(schema):
+    found = _VALIDATORS.get(id(schema))
+    if found is None:
+        found = _VALIDATORS[id(schema)] = (
+            schema, jsonschema.Draft7Validator(schema))
+    return found[1]
 
 
 def _describe(error):
@@ -26,9 +27,8 @@ def _describe(error):
 
 def validate(schema, body, what='document'):
     """Raise ``InvalidDocument`` unless ``body`` satisfies ``schema``."""
-    _SCHEMAS.setdefault(id(schema), schema)
     error = jsonschema.exceptions.best_match(
-        _validator(id(schema)).iter_errors(body))
+        _validator(schema).iter_errors(body))
     if error is not None:
         raise exception.InvalidDocument(
             'Invalid %s: %s' % (what, _describe(error)))
