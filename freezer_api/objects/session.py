@@ -99,14 +99,10 @@ class Sessions(documents.Documents):
         doc.setdefault('status', 'active')
         doc.setdefault('time_start', -1)
         doc.setdefault('time_end', -1)
-        if not isinstance(doc.get('jobs'), dict):
-            doc['jobs'] = {}
+        # NOTE: the jobs of a session change only through add/remove_job;
+        # whatever a body says of them is ignored (clients send a list).
+        doc['jobs'] = {}
         return doc
-
-    def create(self, realm, body):
-        if isinstance(body, dict):
-            body = {k: v for k, v in body.items() if k != 'jobs'}
-        return super().create(realm, body)
 
     def keep_on_replace(self, stored, doc):
         doc['jobs'] = stored.get('jobs', {})
