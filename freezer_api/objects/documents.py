@@ -94,6 +94,13 @@ class Documents:
     def check(self, realm, doc):
         """Rules beyond the schema, on a complete document."""
 
+    def check_new(self, realm, doc):
+        """Rules checked on a document a create or replace stores."""
+        self.check(realm, doc)
+
+    def stamp_created(self, doc):
+        """Set what only a create sets (nothing here)."""
+
     def check_update(self, realm, doc, patch):
         """Rules checked on the document a PATCH produces."""
         self.check(realm, doc)
@@ -115,7 +122,8 @@ class Documents:
         self.validate(self.create_schema, body)
         doc_id = self.choose_id(realm, body)
         doc = self.build(realm, body, doc_id)
-        self.check(realm, doc)
+        self.stamp_created(doc)
+        self.check_new(realm, doc)
         self.store.create(self.kind, doc_id, doc)
         return doc_id
 
@@ -158,7 +166,7 @@ class Documents:
         """
         self.validate(self.replace_schema or self.create_schema, body)
         doc = self.build(realm, body, doc_id)
-        self.check(realm, doc)
+        self.check_new(realm, doc)
         # NOTE: replacing is a compare-and-set like every other change
         # (``modify``); only a missing document is created instead.
         for _ in range(self.conf.api.max_retries_on_conflict):

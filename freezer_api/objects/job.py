@@ -60,21 +60,13 @@ class Jobs(documents.Documents):
         doc.setdefault('job_schedule', {})
         return doc
 
-    def create(self, realm, body):
-        self.validate(self.create_schema, body)
-        doc_id = self.choose_id(realm, body)
-        doc = self.build(realm, body, doc_id)
+    def stamp_created(self, doc):
         doc['job_schedule'].update(time_created=int(time.time()),
                                    time_started=-1, time_ended=-1)
+
+    def check_new(self, realm, doc):
         self.check(realm, doc)
         self.check_client(realm, doc)
-        self.store.create(self.kind, doc_id, doc)
-        return doc_id
-
-    def replace(self, realm, doc_id, body):
-        self.validate(self.create_schema, body)
-        self.check_client(realm, self.build(realm, body, doc_id))
-        return super().replace(realm, doc_id, body)
 
     def check(self, realm, doc):
         schedule.check(doc.get('job_schedule', {}))
