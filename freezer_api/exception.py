@@ -88,6 +88,12 @@ class StoreUnavailable(FreezerError):
     code = 'freezer.store.unavailable'
 
 
+class IdentityUnavailable(FreezerError):
+    """Keystone cannot be reached right now."""
+
+    code = 'freezer.identity.unavailable'
+
+
 class StoreError(FreezerError):
     """The document store failed."""
 

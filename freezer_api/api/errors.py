@@ -31,6 +31,7 @@ STATUS = [
     (exception.Conflict, falcon.HTTP_409, 'Conflict'),
     (exception.Unprocessable, falcon.HTTP_422, 'Unprocessable entity'),
     (exception.StoreUnavailable, falcon.HTTP_503, 'Service unavailable'),
+    (exception.IdentityUnavailable, falcon.HTTP_503, 'Service unavailable'),
     (exception.StoreError, falcon.HTTP_500, 'Internal server error'),
 ]
 

@@ -8,13 +8,15 @@ from oslo_config import cfg
 from oslo_log import log
 
 from freezer_api.conf import api
+from freezer_api.conf import centralized_scheduler
 from freezer_api.conf import database
 from freezer_api.conf import default
 from freezer_api.conf import elasticsearch
 from freezer_api.conf import middleware
 from freezer_api.conf import storage
 
-MODULES = (default, api, storage, database, elasticsearch, middleware)
+MODULES = (default, api, storage, database, elasticsearch, middleware,
+           centralized_scheduler)
 
 
 def register_all(conf):

@@ -6,7 +6,10 @@ from freezer_api import exception
 from freezer_api.objects import client as clients
 from freezer_api.objects import documents
 from freezer_api.objects import schedule
+from freezer_api.objects import trust as trusts
 from freezer_api.schemas import job as schemas
+from freezer_api.storage import base
+from freezer_api.storage import query as q
 
 _CAPABILITY_OF = (('action', 'supported_actions'),
                   ('mode', 'supported_modes'),
@@ -49,6 +52,10 @@ class Jobs(documents.Documents):
     patch_schema = schemas.PATCH
     protected = ('user_id', 'project_id', 'user_credentials')
 
+    def __init__(self, store, conf, hooks=None, trust_rules=None):
+        super().__init__(store, conf, hooks)
+        self.trusts = trust_rules or trusts.Trusts(store, conf)
+
     def choose_id(self, realm, body):
         # NOTE: v1 always made a new id; v2 honours the caller's.
         if realm.api == 'v1':
@@ -56,6 +63,9 @@ class Jobs(documents.Documents):
         return super().choose_id(realm, body)
 
     def build(self, realm, body, doc_id):
+        # NOTE: user_credentials name a Keystone trust; only the API sets
+        # them (check_new), never the body.
+        body = {k: v for k, v in body.items() if k != 'user_credentials'}
         doc = expand_action_defaults(super().build(realm, body, doc_id))
         doc.setdefault('job_schedule', {})
         return doc
@@ -66,23 +76,44 @@ class Jobs(documents.Documents):
 
     def check_new(self, realm, doc):
         self.check(realm, doc)
-        self.check_client(realm, doc)
+        client = self.check_client(realm, doc)
+        # NOTE: the trust is made before the job is written, so that a
+        # refusal stores nothing. Should the write then fail, the trust
+        # stays for the caller's next job on the project (it is reused).
+        if self.trusts.needed(realm, client):
+            credentials = self.trusts.credentials(realm, doc['job_id'])
+            if credentials:
+                doc['user_credentials'] = credentials
 
     def check(self, realm, doc):
         schedule.check(doc.get('job_schedule', {}))
 
-    def check_client(self, realm, doc):
-        """The job's client must be registered in the project and support
-        every action (v2 and later; v1 never checked)."""
-        if realm.api == 'v1':
-            return
+    def find_client(self, realm, client_id):
+        """The client a job of the realm may name: the project's own,
+        else a central client with that client_id.
+
+        :raises Unprocessable: neither exists.
+        """
         try:
-            client = self.store.get('clients', doc['client_id'],
-                                    realm.scope).doc
+            return self.store.get('clients', client_id, realm.scope).doc
         except exception.NotFound:
-            raise exception.Unprocessable(
-                'Client %s not found' % doc['client_id'],
-                code='freezer.job.client_not_found')
+            pass
+        central = q.Query(must=(
+            q.condition_term('client.client_id', client_id),
+            q.condition_term('client.is_central', True)))
+        found = self.store.search('clients', base.ANY, central, limit=1)
+        if found:
+            return found[0].doc
+        raise exception.Unprocessable('Client %s not found' % client_id,
+                                      code='freezer.job.client_not_found')
+
+    def check_client(self, realm, doc):
+        """The job's client must be visible to the project and support
+        every action (v2 and later; v1 never checked). Return the client
+        (None on v1)."""
+        if realm.api == 'v1':
+            return None
+        client = self.find_client(realm, doc['client_id'])
         supported = clients.capabilities(client)
         for job_action in doc.get('job_actions', []):
             action = job_action.get('freezer_action', {})
@@ -93,6 +124,55 @@ class Jobs(documents.Documents):
                         'Client %s does not support %s %r'
                         % (doc['client_id'], field, value),
                         code='freezer.job.unsupported_action')
+        return client
+
+    def update(self, realm, doc_id, patch):
+        """PATCH; a job moved onto a client that needs a trust gets one
+        (made first: a refusal changes nothing)."""
+        credentials = None
+        if (realm.api != 'v1' and isinstance(patch, dict)
+                and isinstance(patch.get('client_id'), str)):
+            client = self.find_client(realm, patch['client_id'])
+            if self.trusts.needed(realm, client):
+                credentials = self.trusts.credentials(realm, doc_id)
+        version = super().update(realm, doc_id, patch)
+        if not credentials:
+            return version
+
+        def add(doc):
+            if trusts.trust_id_of(doc):
+                return None, None
+            return dict(doc, user_credentials=credentials), None
+
+        return self.modify(realm, doc_id, add)[1]
+
+    def replace(self, realm, doc_id, body):
+        before = self._stored_trust(realm, doc_id)
+        version = super().replace(realm, doc_id, body)
+        self.trusts.release(realm, before)
+        return version
+
+    def delete(self, realm, doc_id):
+        """Delete a job; then its trust, when no other job names it."""
+        for _ in range(self.conf.api.max_retries_on_conflict):
+            record = self.store.get(self.kind, doc_id, realm.scope)
+            try:
+                self.store.delete(self.kind, doc_id, realm.scope,
+                                  version=record.version)
+                break
+            except exception.VersionConflict:
+                continue
+        else:
+            raise exception.Conflict('job %s is being changed by too many '
+                                     'requests; try again' % doc_id)
+        self.trusts.release(realm, trusts.trust_id_of(record.doc))
+
+    def _stored_trust(self, realm, doc_id):
+        try:
+            return trusts.trust_id_of(
+                self.store.get(self.kind, doc_id, realm.scope).doc)
+        except exception.NotFound:
+            return None
 
     def merged(self, realm, doc, patch):
         return expand_action_defaults(documents.merge(doc, patch))

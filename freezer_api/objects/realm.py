@@ -9,24 +9,27 @@ import collections
 from freezer_api.storage import base
 
 Realm = collections.namedtuple(
-    'Realm', ['api', 'project_id', 'user_id', 'user_name', 'scope'])
+    'Realm', ['api', 'project_id', 'user_id', 'user_name', 'scope',
+              'caller'], defaults=(None,))
 Realm.__doc__ = """The caller and its view of the store.
 
 ``api`` is 'v1', 'v2' or 'v3'; ``project_id``/``user_id`` own what the caller
-creates; ``scope`` is the storage scope the caller reads and writes in."""
+creates; ``scope`` is the storage scope the caller reads and writes in;
+``caller`` is the request context (its token and roles create Keystone
+trusts)."""
 
 
 def v1(ctx):
     """Realm of a v1 request: the caller's own documents."""
     return Realm('v1', ctx.project_id, ctx.user_id, ctx.user_name,
-                 base.Scope(user_id=ctx.user_id))
+                 base.Scope(user_id=ctx.user_id), ctx)
 
 
 def project(ctx, api, project_id, all_projects=False):
     """Realm of a v2/v3 request on ``project_id`` (any project if
     ``all_projects``, which the API allows only where policy does)."""
     scope = base.ANY if all_projects else base.Scope(project_id=project_id)
-    return Realm(api, project_id, ctx.user_id, ctx.user_name, scope)
+    return Realm(api, project_id, ctx.user_id, ctx.user_name, scope, ctx)
 
 
 def owner_fields(realm):
