@@ -1,7 +1,12 @@
 """Shared fixtures: configuration, stores, the in-process API client."""
 
+import os
+from pathlib import Path
+
 import pytest
 from falcon import testing
+
+import freezer_api
 
 from freezer_api import conf as conf_pkg
 from freezer_api.storage import driver
@@ -13,7 +18,28 @@ pytest_plugins = [
     'tests.fixtures.keystone',
     'tests.fixtures.uwsgi',
     'tests.fixtures.apache',
+    'tests.fixtures.package',
 ]
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = Path(freezer_api.__file__).resolve().parent
+
+
+def pytest_report_header(config):
+    return 'freezer_api under test: %s' % PACKAGE
+
+
+def pytest_configure(config):
+    # NOTE: tox sets FREEZER_TEST_INSTALLED: there the suite must test the
+    # installed wheel, and a checkout on sys.path would hide a file the
+    # wheel forgot to ship.
+    if (os.environ.get('FREEZER_TEST_INSTALLED') == '1'
+            and REPO in PACKAGE.parents):
+        raise pytest.UsageError(
+            'FREEZER_TEST_INSTALLED=1 but freezer_api is imported from the '
+            'source tree (%s); run pytest with --import-mode=append from an '
+            'environment where the package is installed (tox does this)'
+            % PACKAGE)
 
 
 def make_conf(backend=None, **overrides):

@@ -4,8 +4,6 @@ deploys it (only its paths and address changed; see tests/fixtures/apache.py).
 
 import concurrent.futures
 import shutil
-import subprocess
-import sys
 
 import pytest
 import requests
@@ -102,11 +100,7 @@ def test_devstack_apache2_mode_output_serves(apache_venv):
             workdir / 'devstack', 'stack install', 'stack post-config',
             env={'FREEZER_API_PORT': str(port), 'ENABLED_SERVICES': 'key',
                  'HARNESS_DEVSTACK_VENV': str(apache_venv)})
-        manage = subprocess.run(
-            [sys.executable, '-m', 'freezer_api.cmd.manage', '--config-file',
-             str(run.conf_path), 'db', 'sync'],
-            cwd=dep.REPO, capture_output=True, text=True, timeout=120)
-        assert manage.returncode == 0, manage.stderr
+        dep.db_sync(run.conf_path)
         apache.give_to_daemons(run.root / 'data' / 'freezer-api')
         site = run.site.read_text()
         assert 'python-home=%s' % apache_venv in site

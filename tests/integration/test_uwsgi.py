@@ -14,7 +14,6 @@ import concurrent.futures
 import re
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
@@ -298,11 +297,7 @@ def test_devstack_uwsgi_mode_output_serves(uwsgi_servers):
             workdir / 'devstack', 'stack install', 'stack post-config',
             env={'FREEZER_API_SERVER_TYPE': 'uwsgi',
                  'FREEZER_API_PORT': str(port), 'ENABLED_SERVICES': 'key'})
-        manage = subprocess.run(
-            [sys.executable, '-m', 'freezer_api.cmd.manage', '--config-file',
-             str(run.conf_path), 'db', 'sync'],
-            cwd=dep.REPO, capture_output=True, text=True, timeout=120)
-        assert manage.returncode == 0, manage.stderr
+        dep.db_sync(run.conf_path)
         generated['run'] = run
         return ['--ini', str(run.uwsgi_ini)]
 

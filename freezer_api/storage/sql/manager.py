@@ -8,6 +8,7 @@ import alembic.migration
 import alembic.script
 import sqlalchemy as sa
 
+from freezer_api import exception
 from freezer_api.storage import base
 from freezer_api.storage.sql import store
 from freezer_api.storage.sql import tables
@@ -62,11 +63,20 @@ class SqlManager(base.Manager):
 
     @store._translate_errors
     def is_current(self):
-        """Return True when the schema is at the newest revision."""
+        """Return True when the schema exists and is at the newest revision.
+
+        :raises StoreError: the installed package carries no migrations
+            (a broken install must not pass for an up-to-date schema).
+        """
+        script = alembic.script.ScriptDirectory(_MIGRATIONS)
+        head = script.get_current_head()
+        if head is None:
+            raise exception.StoreError(
+                'no schema migrations found under %s: the freezer-api '
+                'installation is incomplete' % _MIGRATIONS)
         with self._engine.connect() as conn:
             current = self._revision(conn)
-        script = alembic.script.ScriptDirectory(_MIGRATIONS)
-        return current == script.get_current_head()
+        return current == head
 
     def close(self):
         self._engine.dispose()
