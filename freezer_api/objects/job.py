@@ -11,9 +11,12 @@ from freezer_api.schemas import job as schemas
 from freezer_api.storage import base
 from freezer_api.storage import query as q
 
+# NOTE: the agent reads the engine from ``engine`` (upstream's check does
+# too) and older documents name it ``engine_name``: both are checked.
 _CAPABILITY_OF = (('action', 'supported_actions'),
                   ('mode', 'supported_modes'),
                   ('storage', 'supported_storages'),
+                  ('engine', 'supported_engines'),
                   ('engine_name', 'supported_engines'))
 
 

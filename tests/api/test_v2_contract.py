@@ -642,6 +642,7 @@ def test_job_for_another_projects_client_is_422(alice, mallory):
     ('action', 'restore', 'supported_actions'),
     ('mode', 'mysql', 'supported_modes'),
     ('storage', 'ssh', 'supported_storages'),
+    ('engine', 'rsync', 'supported_engines'),
     ('engine_name', 'rsync', 'supported_engines'),
 ])
 def test_job_with_an_unsupported_action_is_422(alice, field, value,
