@@ -21,7 +21,7 @@ HEADER = 'OpenStack-API-Version'
 #: Every microversion, oldest first. A version is withdrawn by removing it.
 VERSIONS = [
     '3.0',  # v2 semantics under /v3/{project_id}; this header; GET /v3.
-    '3.1',  # Backups always carry ``status`` (null when never set).
+    '3.1',  # Backups always carry ``status`` (now every version does).
     '3.2',  # 201 Created responses carry a ``Location`` header.
     '3.3',  # PUT replaces a job, action or session (405 below 3.3).
     '3.4',  # Lists carry ``links`` with a ``next`` link while pages follow.

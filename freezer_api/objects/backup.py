@@ -3,6 +3,9 @@
 from freezer_api.objects import documents
 from freezer_api.schemas import backup as schemas
 
+#: The status of a backup created without one (upstream's default).
+DEFAULT_STATUS = 'available'
+
 
 class Backups(documents.Documents):
     kind = 'backups'
@@ -17,9 +20,8 @@ class Backups(documents.Documents):
         metadata = dict(body)
         doc = {'backup_id': doc_id, 'user_id': realm.user_id,
                'user_name': realm.user_name, 'project_id': realm.project_id,
-               'backup_metadata': metadata}
-        if 'status' in metadata:
-            doc['status'] = metadata.pop('status')
+               'backup_metadata': metadata,
+               'status': metadata.pop('status', DEFAULT_STATUS)}
         return doc
 
     def view(self, realm, doc):
@@ -28,8 +30,9 @@ class Backups(documents.Documents):
             shown['user_name'] = doc.get('user_name')
         else:
             shown['project_id'] = doc['project_id']
-            if 'status' in doc:
-                shown['status'] = doc['status']
+            # NOTE: documents stored before the default existed have no
+            # status; they read back as a new one would.
+            shown['status'] = doc.get('status') or DEFAULT_STATUS
         shown['backup_metadata'] = doc['backup_metadata']
         return shown
 

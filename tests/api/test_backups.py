@@ -20,7 +20,38 @@ def test_create_then_show_wraps_metadata(alice):
         expected['user_name'] = 'name-alice'
     else:
         expected['project_id'] = 'p1'
+        expected['status'] = 'available'
     assert resp.json == expected
+    assert alice.get('/backups').json == {'backups': [expected]}
+
+
+def test_v1_keeps_its_wrapper_without_status(api):
+    from tests.api.conftest import Caller
+    alice = Caller(api, 'v1', user='alice', project='p1')
+    backup_id = create(alice, status='error')
+    shown = alice.get('/backups/%s' % backup_id).json
+    assert sorted(shown) == ['backup_id', 'backup_metadata', 'user_id',
+                             'user_name']
+    assert 'status' not in shown['backup_metadata']
+
+
+def test_v2_status_sent_is_kept_and_patch_changes_it(api):
+    from tests.api.conftest import Caller
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    backup_id = create(alice, status='creating')
+    assert alice.get('/backups/%s' % backup_id).json['status'] == 'creating'
+    patched = alice.patch('/backups/%s' % backup_id, json={'status': 'error'})
+    assert patched.status_code == 200
+    assert patched.json['status'] == 'error'
+    assert alice.get('/backups').json['backups'][0]['status'] == 'error'
+
+
+def test_bad_status_is_400_and_stores_nothing(api):
+    from tests.api.conftest import Caller
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    resp = alice.post('/backups', json=backup_metadata(status=None))
+    assert resp.status_code == 400
+    assert alice.get('/backups').json == {'backups': []}
 
 
 def test_create_without_content_type_works(alice):

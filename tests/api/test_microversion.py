@@ -155,18 +155,28 @@ def test_get_v3_serves_json_home_on_request(api):
 
 # -- 3.1 backups always carry status ---------------------------------------
 
-def test_backup_status_shown_from_3_1(alice):
-    backup_id = alice.post('/backups', json=backup_metadata()).json[
+@pytest.mark.parametrize('version', ['3.0', '3.1', 'latest'])
+def test_backup_without_status_is_available_at_every_version(alice, version):
+    caller = alice.at(version)
+    backup_id = caller.post('/backups', json=backup_metadata()).json[
         'backup_id']
-    assert 'status' not in alice.at('3.0').get('/backups/%s' % backup_id).json
-    shown = alice.at('3.1').get('/backups/%s' % backup_id)
-    assert shown.json['status'] is None
-    listed = alice.at('3.1').get('/backups').json['backups']
-    assert [b['status'] for b in listed] == [None]
-    alice.at('3.1').patch('/backups/%s' % backup_id,
-                          json={'status': 'available'})
-    assert alice.at('3.1').get('/backups/%s' % backup_id).json[
-        'status'] == 'available'
+    assert caller.get('/backups/%s' % backup_id).json['status'] == (
+        'available')
+    listed = caller.get('/backups').json['backups']
+    assert [b['status'] for b in listed] == ['available']
+    patched = caller.patch('/backups/%s' % backup_id,
+                           json={'status': 'deleting'})
+    assert patched.json['status'] == 'deleting'
+    assert caller.get('/backups/%s' % backup_id).json['status'] == (
+        'deleting')
+
+
+def test_backup_status_sent_is_kept_at_3_1(alice):
+    caller = alice.at('3.1')
+    backup_id = caller.post('/backups', json=backup_metadata(
+        status='creating')).json['backup_id']
+    assert caller.get('/backups/%s' % backup_id).json['status'] == (
+        'creating')
 
 
 # -- 3.2 Location ------------------------------------------------------------

@@ -1,17 +1,11 @@
 """/backups: backup metadata."""
 
-from freezer_api.api import microversion
 from freezer_api.api.resources import base
 
 
 class _Backups:
     kind = 'backups'
     id_field = 'backup_id'
-
-    def shown(self, req, doc):
-        if microversion.wants(req, '3.1'):
-            doc.setdefault('status', None)
-        return doc
 
 
 class Collection(_Backups, base.List, base.Create):
@@ -25,5 +19,4 @@ class ItemV1(_Backups, base.Show, base.Delete):
 class Item(ItemV1):
     def on_patch(self, req, resp, item_id, project_id=None):
         realm = self.realm(req, self.rule('update'), project_id)
-        resp.media = self.shown(req, self.docs.update(realm, item_id,
-                                                      self.body(req)))
+        resp.media = self.docs.update(realm, item_id, self.body(req))
