@@ -1,6 +1,6 @@
 """Profile one scenario in-process: the WSGI app called directly, no server.
 
-    /work/venv-dev/bin/python -m bench.profile get [-n 3000] [--top 30]
+    python -m bench.profile get [-n 3000] [--top 30]
 
 Prints the single-thread requests/s (CPU cost per request, free of network
 and load-generator noise) and the cProfile functions with the most

@@ -1,8 +1,9 @@
 """Benchmark freezer-api against its floor and against upstream, in one run.
 
-    /work/venv-dev/bin/python -m bench.run [--duration 8] [--record]
+    python -m bench.run [--duration 8] [--record]
 
-See bench/README.md. Everything listens on 127.0.0.1; every process started
+Run from the repository root with freezer-api and bench/requirements.txt
+installed (uwsgi, pytest). See bench/README.md. Everything listens on 127.0.0.1; every process started
 here is stopped by its PID before the script exits.
 """
 
