@@ -64,10 +64,16 @@ def overall_result(jobs):
 
 
 def end(doc, job_id, tag, result, now):
-    """Apply an end; return (doc, 'success')."""
+    """Apply an end; return (doc, 'success').
+
+    ``tag`` None (not sent) ends the job in whatever round is running.
+
+    :raises BadRequest: the job is not in the session, or ``tag`` is not
+        the session's (a stale end).
+    """
     job = _job_of(doc, job_id)
     session_tag = doc.get('session_tag', 0)
-    if tag != session_tag:
+    if tag is not None and tag != session_tag:
         raise exception.BadRequest(
             'tag %d does not match the session tag %d' % (tag, session_tag))
     job.update(status='completed', result=result, time_ended=now)
@@ -118,7 +124,8 @@ class Sessions(documents.Documents):
                                        'object')
         self.validate(schemas.ACTION, body)
         name, params = next(iter(body.items()))
-        tag = int(params['current_tag'])
+        tag = params.get('current_tag')
+        tag = None if tag is None else int(tag)
         now = int(time.time())
         if name == 'start':
             self._before_start(realm, params['job_id'])

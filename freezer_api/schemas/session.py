@@ -36,12 +36,15 @@ START = {
     'required': ['job_id', 'current_tag'],
 }
 
+# NOTE: upstream's end reads only job_id and result, and clients leave the
+# tag out (or send null); a tag, when sent, must still be the session's.
 END = {
     'type': 'object',
     'additionalProperties': True,
-    'properties': {'job_id': common.ID, 'current_tag': _TAG,
+    'properties': {'job_id': common.ID,
+                   'current_tag': dict(_TAG, type=_TAG['type'] + ['null']),
                    'result': {'enum': ['success', 'fail', 'aborted']}},
-    'required': ['job_id', 'current_tag', 'result'],
+    'required': ['job_id', 'result'],
 }
 
 ACTION = {

@@ -143,7 +143,35 @@ def test_end_with_wrong_tag_is_refused(alice, session_id, jobs):
     assert session['jobs'][jobs[0]]['status'] == 'running'
 
 
+def test_end_without_tag_is_accepted_as_upstream_does(alice, session_id,
+                                                      jobs):
+    for job_id in jobs[:2]:
+        add(alice, session_id, job_id)
+    action(alice, session_id, 'start', jobs[0], 0)
+    action(alice, session_id, 'start', jobs[1], 0)
+    for job_id, end in zip(jobs, ({'result': 'success'},
+                                  {'result': 'success', 'current_tag': None})):
+        resp = alice.post('/sessions/%s/action' % session_id, json={
+            'end': dict(end, job_id=job_id)})
+        assert resp.status_code == 202, resp.text
+        assert resp.json == {'result': 'success', 'session_tag': 1}
+    session = alice.get('/sessions/%s' % session_id).json
+    assert session['jobs'][jobs[0]]['status'] == 'completed'
+    assert (session['status'], session['result']) == ('completed', 'success')
+
+
+def test_end_without_tag_of_job_not_in_session_is_400(alice, session_id,
+                                                      jobs):
+    resp = alice.post('/sessions/%s/action' % session_id, json={
+        'end': {'job_id': jobs[0], 'result': 'success'}})
+    assert resp.status_code == 400
+    assert alice.get('/sessions/%s' % session_id).json['jobs'] == {}
+
+
 @pytest.mark.parametrize('body', [
+    {'end': {'job_id': 'x'}},
+    {'end': {'result': 'success'}},
+    {'end': {'job_id': 'x', 'current_tag': 'one', 'result': 'success'}},
     {'start': {'job_id': 'x'}},
     {'start': {'current_tag': 0}},
     {'end': {'job_id': 'x', 'current_tag': 0}},
