@@ -1,29 +1,23 @@
-"""``freezer-api``: serve the API with a small threaded WSGI server.
+"""``freezer-api``: serve the API with the built-in threaded HTTP/1.1 server.
 
 For development and small installations; production uses uWSGI or Apache.
+The server (``freezer_api.server``) has a bounded worker pool, honours
+keep-alive and answers every malformed request in the service's JSON error
+shape.
 """
 
 import ipaddress
 import logging
-import socketserver
+import signal
 import sys
-from wsgiref import simple_server
 
 from freezer_api import app
 from freezer_api import conf as conf_pkg
+from freezer_api.server import listener
+from freezer_api.server import loop
 from freezer_api.storage import driver
 
 LOG = logging.getLogger('freezer_api.cmd.api')
-
-
-class _Server(socketserver.ThreadingMixIn, simple_server.WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _Handler(simple_server.WSGIRequestHandler):
-    def log_message(self, fmt, *args):
-        LOG.info('%s %s', self.address_string(), fmt % args)
 
 
 def _is_loopback(host):
@@ -45,20 +39,21 @@ def main(argv=None):
         return 2
     store = driver.open_store(conf)
     application = app.create_app(conf, store)
+    settings = listener.Settings.from_conf(conf)
+    server = loop.Server(application, settings)
     heartbeat = app.start_heartbeat(conf, store)
-    server = simple_server.make_server(conf.bind_host, conf.bind_port,
-                                       application, server_class=_Server,
-                                       handler_class=_Handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: server.stop())
     LOG.info('freezer-api serving on http://%s:%d (auth_strategy=%s, '
-             'storage driver=%s)', conf.bind_host, server.server_port,
-             conf.auth_strategy, conf.storage.driver)
+             'storage driver=%s, backlog=%d, %d worker threads, queue %d)',
+             conf.bind_host, server.port, conf.auth_strategy,
+             conf.storage.driver, server.backlog, settings.threads,
+             settings.queue_size)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         heartbeat.stop()
-        server.server_close()
     return 0
 
 

@@ -34,10 +34,48 @@ OPTS = [
                     'counts as down.'),
 ]
 
+# NOTE: the built-in `freezer-api` server only; uWSGI and Apache have their
+# own settings. Names follow oslo.service's wsgi options where one exists.
+SERVER_OPTS = [
+    cfg.IntOpt('backlog', default=4096, min=1,
+               help='Listen backlog of the `freezer-api` server: how many '
+                    'connections the kernel queues before the server '
+                    'accepts them. Capped by the kernel limit '
+                    'net.core.somaxconn (/proc/sys/net/core/somaxconn).'),
+    cfg.IntOpt('server_threads', default=16, min=1,
+               help='Worker threads of the `freezer-api` server: requests '
+                    'handled at the same time. Idle keep-alive connections '
+                    'hold no thread.'),
+    cfg.IntOpt('server_queue_size', default=256, min=1,
+               help='Connections with a request that may wait for a free '
+                    'worker thread of the `freezer-api` server; when this '
+                    'many wait, further requests are answered 503 with '
+                    'Retry-After.'),
+    cfg.BoolOpt('wsgi_keep_alive', default=True,
+                help='Whether the `freezer-api` server keeps connections '
+                     'open for further requests (HTTP keep-alive). If '
+                     'false, it closes each connection after one '
+                     'response.'),
+    cfg.IntOpt('keepalive_timeout', default=30, min=1,
+               help='Seconds an idle keep-alive connection of the '
+                    '`freezer-api` server stays open waiting for its next '
+                    'request.'),
+    cfg.IntOpt('client_socket_timeout', default=30, min=1,
+               help='Seconds the `freezer-api` server waits for the next '
+                    'bytes of a request it is reading (or for the client '
+                    'to take its response) before it answers 408 or '
+                    'closes the connection.'),
+    cfg.IntOpt('max_header_line', default=16384, min=256,
+               help='Longest request line and header line, in bytes, the '
+                    '`freezer-api` server accepts: a longer request line '
+                    'is answered 414, a longer header line 431 (as are '
+                    'more than 100 header fields).'),
+]
+
 
 def register_opts(conf):
-    conf.register_opts(OPTS)
+    conf.register_opts(OPTS + SERVER_OPTS)
 
 
 def list_opts():
-    return [('DEFAULT', OPTS)]
+    return [('DEFAULT', OPTS + SERVER_OPTS)]

@@ -1,0 +1,1 @@
+"""The built-in HTTP/1.1 server of ``freezer-api`` (bounded pool, JSON errors)."""
