@@ -34,7 +34,7 @@ def pytest_configure(config):
     # installed wheel, and a checkout on sys.path would hide a file the
     # wheel forgot to ship.
     if (os.environ.get('FREEZER_TEST_INSTALLED') == '1'
-            and REPO in PACKAGE.parents):
+            and PACKAGE == REPO / 'freezer_api'):
         raise pytest.UsageError(
             'FREEZER_TEST_INSTALLED=1 but freezer_api is imported from the '
             'source tree (%s); run pytest with --import-mode=append from an '
