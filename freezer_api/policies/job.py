@@ -13,7 +13,8 @@ def list_rules():
                   base.operations('POST', '/jobs/{job_id}/event')),
         base.rule('jobs:get_all_projects', base.ADMIN_OR_SERVICE,
                   'List the jobs of every project (all_projects=true); '
-                  'checked on top of jobs:get_all.',
+                  'checked on top of jobs:get_all. Without it the flag is '
+                  'ignored: the URL project\'s jobs are listed.',
                   base.operations('GET', '/jobs?all_projects=true',
                                   (base.V2, base.V3))),
     ]

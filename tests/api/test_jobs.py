@@ -239,3 +239,55 @@ def test_search_jobs_like_the_scheduler(alice, registered):
     cli_form = {'match': [{'_all': '[{"status": "scheduled"}]'}]}
     found = alice.search('/jobs', cli_form)
     assert [j['job_id'] for j in found.json['jobs']] == ids[1:2]
+
+
+# -- all_projects ------------------------------------------------------------
+
+@pytest.fixture
+def two_projects_jobs(api):
+    """One job in p1 (alice's) and one in p2 (mallory's), on v2."""
+    from tests.api.conftest import Caller, client_info
+    ids = {}
+    for user, project in (('alice', 'p1'), ('mallory', 'p2')):
+        owner = Caller(api, 'v2', user=user, project=project)
+        client_id = '%s_host1' % project
+        assert owner.post('/clients', json=client_info(
+            client_id)).status_code == 201
+        ids[project] = owner.post('/jobs', json=job_doc(
+            client_id)).json['job_id']
+    return ids
+
+
+def _listed(caller, **query):
+    resp = caller.get('/jobs', params=dict(query, limit=100))
+    assert resp.status_code == 200, resp.text
+    return {job['job_id'] for job in resp.json['jobs']}
+
+
+@pytest.mark.parametrize('flag', ['True', 'true', '1'])
+def test_all_projects_without_the_right_lists_the_url_projects_jobs(
+        api, two_projects_jobs, flag):
+    from tests.api.conftest import Caller
+    member = Caller(api, 'v2', user='alice', project='p1')
+    assert _listed(member, all_projects=flag) == {two_projects_jobs['p1']}
+    reader = Caller(api, 'v2', user='rita', project='p1', roles='reader')
+    assert _listed(reader, all_projects=flag) == {two_projects_jobs['p1']}
+
+
+def test_all_projects_with_the_right_lists_every_projects_jobs(
+        api, two_projects_jobs):
+    from tests.api.conftest import Caller
+    for roles in ('admin', 'service'):
+        caller = Caller(api, 'v2', user='root', project='p1', roles=roles)
+        assert _listed(caller, all_projects='True') == set(
+            two_projects_jobs.values())
+
+
+def test_without_all_projects_admin_sees_the_url_projects_jobs_only(
+        api, two_projects_jobs):
+    from tests.api.conftest import Caller
+    admin = Caller(api, 'v2', user='root', project='p1', roles='admin')
+    assert _listed(admin) == {two_projects_jobs['p1']}
+    assert _listed(admin, all_projects='False') == {two_projects_jobs['p1']}
+    elsewhere = admin.other(project='p1', url_project='p2')
+    assert _listed(elsewhere) == {two_projects_jobs['p2']}

@@ -25,6 +25,8 @@ from freezer_api import policy
 from freezer_api.storage import driver
 from tests import conftest
 from tests.api.conftest import Caller
+from tests.api.conftest import client_info
+from tests.api.conftest import job_doc
 
 UPSTREAM_RULES = {
     'backups:get_all', 'backups:get', 'backups:create', 'backups:update',
@@ -256,12 +258,24 @@ def test_a_policy_file_can_allow_all_projects_listing(overridden):
     client = overridden('''
         "jobs:get_all_projects": "role:auditor"
         ''')
-    auditor = caller(client, 'v2', 'auditor,reader')
-    assert auditor.get('/jobs', params={
-        'all_projects': 'true'}).status_code == 200
-    member = caller(client, 'v2', 'member,reader')
-    assert member.get('/jobs', params={
-        'all_projects': 'true'}).status_code == 403
+    ids = {}
+    for project in ('p1', 'p2'):
+        owner = caller(client, 'v2', 'member,reader', project=project)
+        client_id = '%s_host1' % project
+        assert owner.post('/clients', json=client_info(
+            client_id)).status_code == 201
+        ids[project] = owner.post('/jobs', json=job_doc(
+            client_id)).json['job_id']
+
+    def listed(who):
+        resp = who.get('/jobs', params={'all_projects': 'true'})
+        assert resp.status_code == 200, resp.text
+        return {job['job_id'] for job in resp.json['jobs']}
+
+    assert listed(caller(client, 'v2', 'auditor,reader')) == set(
+        ids.values())
+    # NOTE: without the right the flag is ignored, as upstream ignores it.
+    assert listed(caller(client, 'v2', 'member,reader')) == {ids['p1']}
 
 
 def test_policy_file_changes_apply_without_a_restart(overridden,

@@ -436,11 +436,24 @@ def test_v2_documents_are_the_projects_v1_documents_the_users(project_a):
         assert resp.status_code == expected, (kind, resp.text)
 
 
-@pytest.mark.parametrize('user', ['member_a', 'reader_a', 'member_b'])
-def test_all_projects_is_refused_to_project_users(keystone_api, user):
+@pytest.mark.parametrize('user,project', [
+    ('member_a', 'project-a'), ('reader_a', 'project-a'),
+    ('member_b', 'project-b')])
+def test_all_projects_is_ignored_for_project_users(keystone_api, world, user,
+                                                   project):
+    """As upstream: the flag without jobs:get_all_projects lists the URL
+    project's jobs (200), never another project's."""
+    keystone = keystone_api.keystone
     resp = keystone_api.request(user, 'GET', url(
-        'v2', keystone_api.keystone, '/jobs?all_projects=true'))
-    assert resp.status_code == 403, resp.text
+        'v2', keystone, '/jobs?all_projects=true&limit=1000', project))
+    assert resp.status_code == 200, resp.text
+    shown = {j['job_id'] for j in resp.json()['jobs']}
+    owner, other = (('member_a', 'member_b') if project == 'project-a'
+                    else ('member_b', 'member_a'))
+    assert world[owner, 'v2'].ids['jobs'] in shown
+    assert world[other, 'v2'].ids['jobs'] not in shown
+    assert {j['project_id'] for j in resp.json()['jobs']} == {
+        keystone.project_id(project)}
 
 
 @pytest.mark.parametrize('user', ['admin', 'service'])

@@ -15,10 +15,15 @@ class Collection(_Jobs, base.List, base.Create):
     list_params = base.List.list_params + ('all_projects',)
 
     def list_realm(self, req, project_id):
-        all_projects = False
-        if self.api != 'v1' and params.boolean(req, 'all_projects'):
-            self.realm(req, self.rule('get_all_projects'), project_id)
-            all_projects = True
+        # NOTE: as upstream, all_projects without jobs:get_all_projects is
+        # ignored (the URL project's jobs, not a 403): clients send the
+        # flag. Unlike upstream, no flag means the URL project's jobs, for
+        # admins too.
+        all_projects = (self.api != 'v1'
+                        and params.boolean(req, 'all_projects')
+                        and self.deps.policy.check(
+                            req.context.ctx, self.rule('get_all_projects'),
+                            project_id))
         return self.realm(req, self.rule('get_all'), project_id,
                           all_projects)
 
