@@ -61,10 +61,11 @@ SERVER_OPTS = [
                     '`freezer-api` server stays open waiting for its next '
                     'request.'),
     cfg.IntOpt('client_socket_timeout', default=30, min=1,
-               help='Seconds the `freezer-api` server waits for the next '
-                    'bytes of a request it is reading (or for the client '
-                    'to take its response) before it answers 408 or '
-                    'closes the connection.'),
+               help='Seconds a request may take to arrive whole (head '
+                    'and body) at the `freezer-api` server, and longest '
+                    'wait for a client to take a response; a late request '
+                    'is answered 408, and a new connection that sends '
+                    'nothing in that time is closed.'),
     cfg.IntOpt('max_header_line', default=16384, min=256,
                help='Longest request line and header line, in bytes, the '
                     '`freezer-api` server accepts: a longer request line '

@@ -1,6 +1,7 @@
 """A client connection: its socket, its read buffer and its lingering close."""
 
 import socket
+import time
 
 
 class LineTooLong(Exception):
@@ -24,9 +25,20 @@ class Connection:
         self.deadline = None
         #: True once the server wrote its last response and only drains.
         self.closing = False
+        #: While a request is read: when it must be complete (monotonic).
+        self.read_by = None
 
     def fill(self):
-        """Read once from the socket; return False at end of stream."""
+        """Read once from the socket; return False at end of stream.
+
+        Raises ``TimeoutError`` past ``read_by``: a client that trickles
+        a byte now and then cannot hold a worker thread for ever.
+        """
+        if self.read_by is not None:
+            left = self.read_by - time.monotonic()
+            if left <= 0:
+                raise TimeoutError('request not complete in time')
+            self.sock.settimeout(left)
         data = self.sock.recv(65536)
         if not data:
             self.eof = True

@@ -30,6 +30,7 @@ class Handler:
 
     def _one(self, conn):
         started = time.monotonic()
+        conn.read_by = started + self.settings.socket_timeout
         try:
             req = request.read(conn, self.settings.max_header_line,
                                self.settings.max_body)
@@ -45,6 +46,9 @@ class Handler:
             return False
         except (request.Gone, OSError):
             return False
+        finally:
+            conn.read_by = None
+            conn.sock.settimeout(self.settings.socket_timeout)
         writer = response.Writer(conn, req,
                                  req.keep_alive and self.settings.keep_alive)
         try:

@@ -85,7 +85,7 @@ class Server:
             elif key.data is _WAKE:
                 self._drain_wake()
             else:
-                self._readable(key.data)
+                self._guarded(self._readable, key.data)
         self._take_back()
         self._expire()
         self._resume_accept()
@@ -133,16 +133,34 @@ class Server:
                 continue
             except OSError as exc:
                 if exc.errno not in _OUT_OF_RESOURCES:
-                    raise
+                    LOG.warning('accept() failed: %s', exc)
+                    return
                 LOG.warning('accept() failed (%s); pausing for %g s',
                             exc, ACCEPT_PAUSE)
                 self._selector.unregister(self.sock)
                 self._accept_paused_until = time.monotonic() + ACCEPT_PAUSE
                 return
-            if sock.family in (socket.AF_INET, socket.AF_INET6):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._watch(connection.Connection(sock, peer),
-                        self.settings.socket_timeout)
+            self._guarded(self._watch_new, connection.Connection(sock, peer))
+
+    def _watch_new(self, conn):
+        if conn.sock.family in (socket.AF_INET, socket.AF_INET6):
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._watch(conn, self.settings.socket_timeout)
+
+    def _guarded(self, step, conn):
+        """Run ``step(conn)``; a failure costs that connection only,
+        never the loop."""
+        try:
+            step(conn)
+        except Exception:
+            LOG.exception('Event loop failed on a connection from %s; '
+                          'closed', conn.peer[0])
+            self._watched.pop(id(conn), None)
+            try:
+                self._selector.unregister(conn.sock)
+            except (KeyError, ValueError, OSError):
+                pass
+            conn.close()
 
     def _readable(self, conn):
         if conn.closing:
@@ -181,13 +199,17 @@ class Server:
                 conn, keep = self._back.get_nowait()
             except queue.Empty:
                 break
-            if keep:
-                conn.sock.setblocking(False)
-                self._watch(conn, self.settings.keepalive_timeout)
-            elif conn.eof:
-                conn.close()
-            else:
-                self._linger(conn)
+            self._guarded(self._keep if keep else self._release, conn)
+
+    def _keep(self, conn):
+        conn.sock.setblocking(False)
+        self._watch(conn, self.settings.keepalive_timeout)
+
+    def _release(self, conn):
+        if conn.eof:
+            conn.close()
+        else:
+            self._linger(conn)
 
     def _resume_accept(self):
         if (self._accept_paused_until is not None
@@ -209,10 +231,10 @@ class Server:
     def _watch(self, conn, seconds):
         conn.deadline = time.monotonic() + seconds
         self._selector.register(conn.sock, selectors.EVENT_READ, conn)
-        self._watched[conn.sock.fileno()] = conn
+        self._watched[id(conn)] = conn
 
     def _forget(self, conn):
-        self._watched.pop(conn.sock.fileno(), None)
+        self._watched.pop(id(conn), None)
         self._selector.unregister(conn.sock)
 
     def _wake(self):
