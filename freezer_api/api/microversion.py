@@ -33,8 +33,11 @@ VERSIONS = [
 MIN_VERSION = VERSIONS[0]
 MAX_VERSION = VERSIONS[-1]
 
-#: API-SIG form of one version: no leading zeros, so ``3.07`` is refused.
-_VERSION_RE = re.compile(r'^([1-9]\d*)\.(0|[1-9]\d*)$')
+#: API-SIG form of one version: no leading zeros, so ``3.07`` is refused;
+#: ASCII digits (``\d`` would take other scripts' digits), at most 9 each.
+_VERSION_RE = re.compile(r'^([1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$')
+#: The ``OpenStack-API-Version`` header is at most this many characters.
+MAX_HEADER_LENGTH = 512
 
 
 class Malformed(ValueError):
@@ -55,7 +58,8 @@ def _parse_one(text):
         text = MAX_VERSION
     if not _VERSION_RE.match(text):
         raise Malformed('Invalid microversion %r: expected "X.Y", "latest" '
-                        'or a range "X.Y-X.Z"' % text)
+                        'or a range "X.Y-X.Z" (ASCII digits, at most 9 '
+                        'each)' % text[:40])
     return microversion_parse.parse_version_string(text)
 
 
@@ -97,6 +101,11 @@ def negotiate(headers):
     :raises Malformed: unparseable value (400).
     :raises Unsupported: version or range outside VERSIONS (406).
     """
+    raw = microversion_parse.fold_headers(headers).get(HEADER.lower(), '')
+    if len(raw) > MAX_HEADER_LENGTH:
+        raise Malformed('Invalid microversion: the %s header is %d '
+                        'characters; the limit is %d'
+                        % (HEADER, len(raw), MAX_HEADER_LENGTH))
     value = microversion_parse.get_version(headers, SERVICE_TYPE)
     if value is None:
         if _mentions_service(headers):

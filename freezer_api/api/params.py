@@ -1,30 +1,32 @@
 """Query-string parameters shared by list requests."""
 
-import json
+import re
 
 from oslo_utils import strutils
 
 from freezer_api import exception
+from freezer_api import jsonutils
 from freezer_api.api import body as bodies
 
 #: Deeper offsets than this are refused rather than sent to the store.
 MAX_OFFSET = 10 ** 9
+#: The ``search`` query parameter is at most this many characters.
+MAX_SEARCH_LENGTH = 8192
 
+#: ``limit`` and ``offset``: ASCII digits only (``int()`` would also take
+#: ``' 1_0 '`` or other scripts' digits), short enough to read cheaply.
+_INTEGER = re.compile(r'[0-9]{1,10}')
 
 
 def _int_param(req, name, default, low, high):
     raw = req.get_param(name)
     if raw is None or raw == '':
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or value < low or (high is not None and value > high):
-        bound = ('from %d to %d' % (low, high) if high is not None
-                 else 'at least %d' % low)
+    value = int(raw) if _INTEGER.fullmatch(raw) else None
+    if value is None or value < low or value > high:
         raise exception.BadRequest(
-            'Invalid %s %r: must be an integer %s' % (name, raw, bound),
+            'Invalid %s %r: must be an integer from %d to %d (ASCII digits)'
+            % (name, raw[:20], low, high),
             code='freezer.request.invalid_%s' % name)
     return value
 
@@ -75,12 +77,11 @@ def search(req, max_body):
         if found is not None:
             raise exception.BadRequest('Send the search filter in the body '
                                        'or the query string, not both')
-        try:
-            found = json.loads(raw)
-        except (ValueError, RecursionError) as exc:
-            raise exception.BadRequest('Malformed search parameter: %s'
-                                       % exc)
-        if not bodies.encodable(found):
-            raise exception.BadRequest('Malformed search parameter: a lone '
-                                       'UTF-16 surrogate escape is not text')
+        if len(raw) > MAX_SEARCH_LENGTH:
+            raise exception.BadRequest(
+                'The search parameter is %d characters; the limit is %d '
+                '(send longer filters as the JSON body of the GET)'
+                % (len(raw), MAX_SEARCH_LENGTH),
+                code='freezer.request.search_too_long')
+        found = jsonutils.loads_client(raw, 'the search parameter')
     return found

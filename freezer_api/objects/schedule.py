@@ -3,7 +3,8 @@
 Cron-like fields accept what APScheduler's cron trigger accepts: ``*``,
 ``*/step``, numbers, ``a-b`` ranges with optional ``/step``, comma lists
 (spaces allowed), day and month names, and in the day field ``last``,
-``last <weekday>`` and ``<nth> <weekday>``. Values out of range are refused.
+``last <weekday>`` and ``<nth> <weekday>``. Values out of range are refused,
+numbers are ASCII digits, a field is at most ``MAX_FIELD_LENGTH`` characters.
 """
 
 import datetime
@@ -28,9 +29,14 @@ _FIELDS = {
     'schedule_second': (0, 59, {}),
 }
 
+#: A cron field is at most this many characters.
+MAX_FIELD_LENGTH = 256
+
 _NTH_WEEKDAY = re.compile(r'^(1st|2nd|3rd|4th|5th|last) (%s)$'
                           % '|'.join(_DAYS))
-_RANGE = re.compile(r'^([\w]+)(?:-([\w]+))?(?:/(\d+))?$')
+# NOTE: ASCII only: '²' passes str.isdigit() and then fails int().
+_NUMBER = re.compile(r'[0-9]{1,9}')
+_RANGE = re.compile(r'^([a-z0-9]+)(?:-([a-z0-9]+))?(?:/([0-9]{1,9}))?$')
 _DATE_FIELDS = ('schedule_date', 'schedule_start_date', 'schedule_end_date',
                 'schedule_time')
 
@@ -39,7 +45,7 @@ def _value(token, low, high, names, field):
     token = token.lower()
     if token in names:
         return names[token]
-    if not token.isdigit():
+    if not _NUMBER.fullmatch(token):
         raise exception.InvalidDocument(
             '%s: %r is not a number or a known name' % (field, token))
     number = int(token)
@@ -55,7 +61,7 @@ def _check_part(part, field):
                                     or _NTH_WEEKDAY.match(part)):
         return
     if part.startswith('*'):
-        if part == '*' or re.match(r'^\*/[1-9]\d*$', part):
+        if part == '*' or re.match(r'^\*/[1-9][0-9]{0,8}$', part):
             return
         raise exception.InvalidDocument('%s: bad expression %r'
                                         % (field, part))
@@ -78,6 +84,10 @@ def _check_part(part, field):
 def check_cron_field(field, value):
     """Raise ``InvalidDocument`` unless ``value`` is a valid cron field."""
     text = str(value).strip().lower()
+    if len(text) > MAX_FIELD_LENGTH:
+        raise exception.InvalidDocument(
+            '%s: the expression is %d characters; the limit is %d'
+            % (field, len(text), MAX_FIELD_LENGTH))
     if not text:
         raise exception.InvalidDocument('%s: empty expression' % field)
     for part in text.split(','):

@@ -11,13 +11,16 @@ values compare exactly. ``{"_all": "<JSON list of {key: value}>"}`` inside
 (free text has nothing to match: values compare exactly).
 """
 
-import json
+import re
 
 from freezer_api import exception
+from freezer_api import jsonutils
 from freezer_api.storage import query as q
 
 _KEYS = {'match', 'match_not', 'time_after', 'time_before'}
 _MAX_CONDITIONS = 32
+#: An ``_all`` string is at most this many characters.
+MAX_ALL_LENGTH = 4096
 
 
 def _bad(message):
@@ -26,9 +29,21 @@ def _bad(message):
 
 
 def _all_items(value):
+    """The ``{key: value}`` items of an ``_all`` string, or None.
+
+    :raises BadRequest: the string is beyond a limit (length, or one of
+        ``jsonutils.LIMITS``).
+    """
+    if not isinstance(value, str):
+        return None
+    if len(value) > MAX_ALL_LENGTH:
+        raise _bad('_all is %d characters; the limit is %d'
+                   % (len(value), MAX_ALL_LENGTH))
     try:
-        decoded = json.loads(value)
-    except (TypeError, ValueError):
+        decoded = jsonutils.loads_client(value, 'the _all search string')
+    except exception.BadRequest as exc:
+        if exc.details.get('limit'):
+            raise
         return None
     if isinstance(decoded, dict):
         decoded = [decoded]
@@ -60,14 +75,19 @@ def _terms(items, name):
 
 
 def _time(value, name):
-    if isinstance(value, bool):
-        raise _bad('%s must be an integer' % name)
-    try:
+    """A time bound: an integer, an integral number or a string of ASCII
+    digits (as the CLI sends it), within 64 bits."""
+    number = None
+    if isinstance(value, float) and value.is_integer():
         number = int(value)
-    except (TypeError, ValueError, OverflowError):
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r'-?[0-9]{1,19}', value):
+        number = int(value)
+    if number is None:
         raise _bad('%s must be an integer' % name)
     if not q.INT64_MIN <= number <= q.INT64_MAX:
-        raise _bad('%s is out of range' % name)
+        raise _bad('%s is out of range (64-bit integers)' % name)
     return number
 
 

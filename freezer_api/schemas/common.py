@@ -12,14 +12,17 @@ STATUSES = ['', 'completed', 'stop', 'scheduled', 'running', 'aborting',
             'removed']
 RESULTS = ['', 'success', 'fail', 'aborted']
 
-ID_PATTERN = r'^[\w-]+$'
-_LABEL = r'(?:[A-Za-z\d]|[A-Za-z\d][A-Za-z\d-]{0,61}[A-Za-z\d])'
-FQDN_PATTERN = r'^%s(?:\.%s)*$' % (_LABEL, _LABEL)
-CLIENT_ID_PATTERN = r'^(?:[\w\-]+_)?%s(?:\.%s)*$' % (_LABEL, _LABEL)
-ISO_DATE_PATTERN = (r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?'
-                    r'(?:Z|[+-]\d{2}:?\d{2})?$')
-INTERVAL_PATTERN = (r'^(continuous|\d+ +(weeks?|days?|hours?|minutes?|'
-                    r'seconds?))$')
+# NOTE: \Z, not $: Python's $ also matches before a final newline, so
+# 'x\n' would pass as an id.
+ID_PATTERN = r'^[\w-]+\Z'
+_LABEL = r'(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9])'
+FQDN_PATTERN = r'^%s(?:\.%s)*\Z' % (_LABEL, _LABEL)
+CLIENT_ID_PATTERN = r'^(?:[\w\-]+_)?%s(?:\.%s)*\Z' % (_LABEL, _LABEL)
+# NOTE: [0-9], not \d: Python's \d also matches other scripts' digits.
+ISO_DATE_PATTERN = (r'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}'
+                    r'(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$')
+INTERVAL_PATTERN = (r'^(continuous|[0-9]{1,9} +(weeks?|days?|hours?|'
+                    r'minutes?|seconds?))$')
 
 ID = {'type': 'string', 'pattern': ID_PATTERN, 'maxLength': 255}
 NULLABLE_STRING = {'type': ['string', 'null']}

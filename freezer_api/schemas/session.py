@@ -2,7 +2,8 @@
 
 from freezer_api.schemas import common
 
-_TAG = {'type': ['integer', 'string'], 'pattern': r'^\d+$'}
+#: A session tag; as a string, ASCII digits that fit in 64 bits.
+_TAG = {'type': ['integer', 'string'], 'pattern': r'^[0-9]{1,18}$'}
 
 CREATE = {
     'type': 'object',

@@ -15,6 +15,11 @@ from freezer_api.api import body as bodies
 from freezer_api.api import microversion
 from freezer_api.api import params
 from freezer_api.objects import realm as realms
+from freezer_api.schemas import common
+from freezer_api.schemas import validate
+
+#: What an id given in the path of a replace must be.
+_NEW_ID = {'type': 'object', 'properties': {'id': common.ID}}
 
 
 class Deps:
@@ -119,17 +124,25 @@ class Show(Resource):
 class Replace(Resource):
     replace_rule = 'replace'
 
-    def on_post(self, req, resp, item_id, project_id=None):
+    def replace(self, req, item_id, project_id):
+        """Replace (or create) the document at ``item_id``; its version.
+
+        The id becomes the document's, so it must be one a create accepts.
+        """
         realm = self.realm(req, self.rule(self.replace_rule), project_id)
-        version = self.docs.replace(realm, item_id, self.body(req))
+        body = self.body(req)
+        validate.validate(_NEW_ID, {'id': item_id}, 'id in the path')
+        return self.docs.replace(realm, item_id, body)
+
+    def on_post(self, req, resp, item_id, project_id=None):
+        version = self.replace(req, item_id, project_id)
         resp.status = falcon.HTTP_201
         resp.media = {self.id_field: item_id, 'version': version}
 
     @microversion.since('3.3')
     def on_put(self, req, resp, item_id, project_id=None):
         """PUT: the same replace, idempotent, answered 200 (from 3.3)."""
-        realm = self.realm(req, self.rule(self.replace_rule), project_id)
-        version = self.docs.replace(realm, item_id, self.body(req))
+        version = self.replace(req, item_id, project_id)
         resp.media = {self.id_field: item_id, 'version': version}
 
 
