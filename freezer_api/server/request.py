@@ -86,9 +86,6 @@ def _line(conn, max_line, too_long):
     try:
         line = conn.readline(max_line + 2)
     except connection.LineTooLong:
-        if _CONTROL.search(bytes(conn.buffer[:max_line]).replace(b'\r\n',
-                                                                  b'')):
-            raise NotHttp()
         raise Refused(*too_long)
     if not line.endswith(b'\n'):
         raise Gone()

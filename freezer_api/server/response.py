@@ -1,6 +1,7 @@
 """Writing responses: the server's own JSON errors and a WSGI app's answer."""
 
 import email.utils
+import http
 import io
 import logging
 import re
@@ -28,13 +29,6 @@ OWN = {
     505: ('HTTP version not supported', 'freezer.http_version.unsupported'),
 }
 
-REASONS = {400: 'Bad Request', 408: 'Request Timeout',
-           413: 'Content Too Large', 414: 'URI Too Long',
-           417: 'Expectation Failed',
-           431: 'Request Header Fields Too Large',
-           500: 'Internal Server Error', 501: 'Not Implemented',
-           503: 'Service Unavailable', 505: 'HTTP Version Not Supported'}
-
 # NOTE: hop-by-hop headers belong to the server (PEP 3333); an
 # application's are dropped so that framing is decided in one place.
 _HOP_BY_HOP = frozenset(['connection', 'keep-alive', 'transfer-encoding',
@@ -44,7 +38,7 @@ _NO_BODY = (204, 304)
 _DIGITS = re.compile(r'[0-9]{1,18}\Z')
 
 
-def error(status, description, head_only=False):
+def error(status, description):
     """The complete bytes of the server's own JSON error response; the
     connection is closed after it."""
     title, code = OWN[status]
@@ -57,8 +51,8 @@ def error(status, description, head_only=False):
                ('Connection', 'close')]
     if status == 503:
         headers.append(('Retry-After', errors.RETRY_AFTER))
-    return head('HTTP/1.1 %d %s' % (status, REASONS[status]),
-                headers) + (b'' if head_only else body)
+    return head('HTTP/1.1 %d %s' % (status, http.HTTPStatus(status).phrase),
+                headers) + body
 
 
 def head(status_line, headers):
