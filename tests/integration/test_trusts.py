@@ -106,6 +106,25 @@ def test_trust_is_created_reused_and_deleted_with_the_last_job(
     assert _keystone_trust(keystone, trust_id)[0] == 404
 
 
+def test_teammate_deleting_the_last_job_deletes_the_trust(keystone_api,
+                                                         central):
+    # NOTE: member_a2 may delete member_a's job but not member_a's trust;
+    # the service user (admin) deletes it instead.
+    keystone = keystone_api.keystone
+    resp = _post_job(keystone_api, 'member_a', 'project-a', _job(central))
+    assert resp.status_code == 201, resp.text
+    job_id = resp.json()['job_id']
+    trust_id = _get_job(keystone_api, 'member_a', 'project-a',
+                        job_id).json()['user_credentials']['trust_id']
+    status, trust = _keystone_trust(keystone, trust_id)
+    assert status == 200
+    assert trust['trustor_user_id'] == keystone.user('member_a').id
+    resp = keystone_api.request('member_a2', 'DELETE', _v2(
+        keystone, 'project-a', '/jobs/' + job_id))
+    assert resp.status_code == 204, resp.text
+    assert _keystone_trust(keystone, trust_id)[0] == 404
+
+
 def test_central_client_is_not_listed_or_shown_to_other_projects(
         keystone_api, central):
     keystone = keystone_api.keystone
