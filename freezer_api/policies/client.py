@@ -9,7 +9,8 @@ def list_rules():
                            base.ADMIN_OR_OWNER, replace=False) + [
         base.rule('clients:create_central', base.ADMIN_OR_SERVICE,
                   'Register a central client (is_central), which works '
-                  'for several projects; checked on top of '
-                  'clients:create.',
-                  base.operations('POST', '/clients')),
+                  'for several projects, or make a client central; '
+                  'checked on top of clients:create or clients:update.',
+                  base.operations('POST', '/clients')
+                  + base.operations('PATCH', '/clients/{client_id}')),
     ]

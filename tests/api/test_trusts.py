@@ -45,6 +45,27 @@ def test_member_may_not_register_a_central_client(api):
     assert wrapped.status_code == 403, wrapped.text
 
 
+@pytest.mark.parametrize('version', ['v2', 'v3'])
+def test_member_may_not_make_a_client_central(api, version):
+    member = Caller(api, version, user='alice', project='p1')
+    assert member.post('/clients', json=client_info(
+        'p1_host1')).status_code == 201
+    for body in ({'is_central': True}, {'client': {'is_central': True}},
+                 {'client_id': 'p1_host1', 'is_central': True,
+                  'client': {}}):
+        resp = member.patch('/clients/p1_host1', json=body)
+        assert resp.status_code == 403, resp.text
+        again = member.post('/clients', json=dict(
+            client_info('p1_host1'), **body))
+        assert again.status_code == 403, again.text
+    shown = member.get('/clients/p1_host1').json['client']
+    assert shown['is_central'] is False
+    admin = _admin(api, project='p1')
+    assert admin.patch('/clients/p1_host1', json={
+        'is_central': True}).status_code == 200
+    assert member.get('/clients/p1_host1').json['client']['is_central']
+
+
 def test_every_project_creates_jobs_on_a_central_client(api, caplog):
     central = _central(api)
     for user, project in (('alice', 'p1'), ('mallory', 'p2')):

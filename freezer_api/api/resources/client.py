@@ -4,6 +4,15 @@ from freezer_api.api import microversion
 from freezer_api.api.resources import base
 
 
+def _makes_central(body):
+    """True when a registration or PATCH body sets ``is_central``, flat or
+    wrapped in ``{"client": {...}}`` (either counts: the safe side)."""
+    wrapped = body.get('client')
+    return (body.get('is_central') is True
+            or (isinstance(wrapped, dict)
+                and wrapped.get('is_central') is True))
+
+
 class _Clients:
     kind = 'clients'
     id_field = 'client_id'
@@ -14,17 +23,27 @@ class _Clients:
             doc['service'] = services.client_view(doc['client_id'])
         return doc
 
+    def checked_body(self, req, project_id):
+        """The body; one that makes a client central needs
+        ``clients:create_central`` on top of the route's rule."""
+        body = self.body(req)
+        if _makes_central(body):
+            self.realm(req, self.rule('create_central'), project_id)
+        return body
+
 
 class Collection(_Clients, base.List, base.Create):
     def on_post(self, req, resp, project_id=None):
         realm = self.realm(req, self.rule('create'), project_id)
-        body = self.body(req)
-        info = body.get('client') if isinstance(body.get('client'),
-                                                dict) else body
-        if info.get('is_central') is True:
-            self.realm(req, self.rule('create_central'), project_id)
+        body = self.checked_body(req, project_id)
         self.created(req, resp, self.docs.create(realm, body))
 
 
 class Item(_Clients, base.Show, base.Update, base.Delete):
-    pass
+    def on_patch(self, req, resp, item_id, project_id=None):
+        # NOTE: PATCHing is_central in would otherwise let a member turn
+        # the project's client into a central one.
+        realm = self.realm(req, self.rule('update'), project_id)
+        body = self.checked_body(req, project_id)
+        version = self.docs.update(realm, item_id, body)
+        resp.media = {self.id_field: item_id, 'version': version}
