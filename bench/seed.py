@@ -10,6 +10,7 @@ import json
 import sqlite3
 import uuid
 
+from freezer_api.storage import base
 from freezer_api.storage import query
 
 
@@ -36,6 +37,10 @@ def ours(db_path, project, n):
         con.close()
 
 
+def _owner(project):
+    return base.owner_key('backups', base.Scope(project_id=project))
+
+
 def _insert_ours(con, project, template, clones):
     con.execute('BEGIN IMMEDIATE')
     seq = con.execute('SELECT max(seq) FROM documents').fetchone()[0]
@@ -46,13 +51,13 @@ def _insert_ours(con, project, template, clones):
         doc['backup_id'] = doc_id
         doc['backup_metadata']['time_stamp'] += i + 1
         fields = query.index_fields(doc)
-        docs.append((seq, 'backups', doc_id, project, fields['user_id'], 1,
-                     fields['time_stamp'],
+        docs.append((seq, 'backups', doc_id, _owner(project), project,
+                     fields['user_id'], 1, fields['time_stamp'],
                      json.dumps(doc, separators=(',', ':'))))
         terms.extend((seq, t) for t in fields['terms'])
-    con.executemany('INSERT INTO documents (seq, kind, id, project_id, '
-                    'user_id, version, time_stamp, body) VALUES '
-                    '(?, ?, ?, ?, ?, ?, ?, ?)', docs)
+    con.executemany('INSERT INTO documents (seq, kind, id, owner, '
+                    'project_id, user_id, version, time_stamp, body) VALUES '
+                    '(?, ?, ?, ?, ?, ?, ?, ?, ?)', docs)
     con.executemany('INSERT INTO document_terms (seq, term) VALUES (?, ?)',
                     terms)
     con.commit()
@@ -98,8 +103,10 @@ def ours_es(url, prefix, project, n):
             doc = copy.deepcopy(template)
             doc['backup_id'] = doc_id
             doc['backup_metadata']['time_stamp'] += i + 1
-            yield {'_op_type': 'create', '_index': alias, '_id': doc_id,
-                   '_source': mappings.envelope('backups', doc_id, doc, 1)}
+            yield {'_op_type': 'create', '_index': alias,
+                   '_id': mappings.entry_id(_owner(project), doc_id),
+                   '_source': mappings.envelope('backups', _owner(project),
+                                                doc_id, doc, 1)}
     helpers.bulk(es, entries(), chunk_size=2000, request_timeout=120)
     es.indices.refresh(index=alias)
     es.close()

@@ -2,7 +2,8 @@
 
 The stored document is ``{"client": client_info, "user_id", "project_id"}``
 and its id is ``client_info.client_id`` (by convention
-``<project>_<hostname>``), unique across projects.
+``<project>_<hostname>``), unique within its owner (the user on v1, the
+project on v2/v3): two projects register two clients of one client_id.
 """
 
 from freezer_api import exception
@@ -10,6 +11,8 @@ from freezer_api.objects import documents
 from freezer_api.objects import realm as realms
 from freezer_api.schemas import client as schemas
 from freezer_api.schemas import common
+from freezer_api.storage import base
+from freezer_api.storage import query as q
 
 CAPABILITIES = {
     'supported_actions': common.SUPPORTED_ACTIONS,
@@ -32,6 +35,20 @@ def capabilities(client_doc):
     info = client_doc.get('client', {})
     return {key: info.get(key) or list(default)
             for key, default in CAPABILITIES.items()}
+
+
+def named(store, scope, client_id):
+    """The client document a job owned by ``scope`` names by
+    ``client_id``: the owner's own client, else a central one; None when
+    there is neither."""
+    try:
+        return store.get('clients', client_id, scope).doc
+    except exception.NotFound:
+        pass
+    central = q.Query(must=(q.condition_term('client.client_id', client_id),
+                            q.condition_term('client.is_central', True)))
+    found = store.search('clients', base.ANY, central, limit=1)
+    return found[0].doc if found else None
 
 
 class Clients(documents.Documents):
@@ -60,25 +77,38 @@ class Clients(documents.Documents):
     def create(self, realm, body):
         """Register a client; return its client_id.
 
-        v1 refuses a second registration (409, as v1 did); v2 and later
-        update the project's own client (a restarting scheduler) and refuse
-        a client_id that another project owns.
+        v1 refuses the user's second registration (409, as v1 did); v2 and
+        later update the project's own client (a restarting scheduler).
+        Other owners' clients of that client_id are never looked at.
         """
         body = _client_info(body)
         self.validate(self.create_schema, body)
         client_id = body['client_id']
-        doc = self.build(realm, body, client_id)
-        try:
-            self.store.create(self.kind, client_id, doc)
-        except exception.AlreadyExists:
-            if realm.api == 'v1':
-                raise exception.AlreadyExists(
-                    self.kind, client_id,
-                    'Client %s already registered' % client_id)
-            doc = self._reregister(realm, client_id, body)
+        doc = self._register(realm, client_id, body)
         if self.hooks.active:
             self.hooks.client_registered(realm, doc)
         return client_id
+
+    def _register(self, realm, client_id, body):
+        """Store a new registration or update the owner's; return it."""
+        doc = self.build(realm, body, client_id)
+        for _ in range(self.conf.api.max_retries_on_conflict):
+            try:
+                self.store.create(self.kind, client_id, doc,
+                                  realms.owner(realm))
+                return doc
+            except exception.AlreadyExists:
+                if realm.api == 'v1':
+                    raise exception.AlreadyExists(
+                        self.kind, client_id,
+                        'Client %s already registered' % client_id)
+            try:
+                return self._reregister(realm, client_id, body)
+            except exception.NotFound:
+                # NOTE: deleted since our create failed: register anew.
+                pass
+        raise exception.Conflict('client %s is being changed by too many '
+                                 'requests; try again' % client_id)
 
     def _reregister(self, realm, client_id, body):
         def change(doc):
@@ -88,12 +118,7 @@ class Clients(documents.Documents):
             doc['user_id'] = realm.user_id
             return doc, doc
 
-        try:
-            return self.modify(realm, client_id, change)[0]
-        except exception.NotFound:
-            raise exception.AlreadyExists(
-                self.kind, client_id,
-                'Client %s is registered by another project' % client_id)
+        return self.modify(realm, client_id, change)[0]
 
     def update(self, realm, doc_id, patch):
         """Merge flat client fields into the registration."""

@@ -124,12 +124,12 @@ class Documents:
         doc = self.build(realm, body, doc_id)
         self.stamp_created(doc)
         self.check_new(realm, doc)
-        self.store.create(self.kind, doc_id, doc)
+        self.store.create(self.kind, doc_id, doc, realms.owner(realm))
         return doc_id
 
     def get(self, realm, doc_id):
         return self.view(realm, self.store.get(self.kind, doc_id,
-                                               realm.scope).doc)
+                                               realms.owner(realm)).doc)
 
     def list(self, realm, search_filter=None, limit=10, offset=0):
         query = search.parse(search_filter)
@@ -138,7 +138,7 @@ class Documents:
         return [self.view(realm, r.doc) for r in records]
 
     def delete(self, realm, doc_id):
-        self.store.delete(self.kind, doc_id, realm.scope)
+        self.store.delete(self.kind, doc_id, realms.owner(realm))
 
     def update(self, realm, doc_id, patch):
         """Merge ``patch`` into the document; return the new version."""
@@ -160,9 +160,8 @@ class Documents:
         return merge(doc, patch)
 
     def replace(self, realm, doc_id, body):
-        """Create or replace the document at ``doc_id``; return its version.
-
-        A document of another owner with that id is never touched.
+        """Create or replace the owner's document at ``doc_id``; return
+        its version. Other owners' documents of that id are not looked at.
         """
         self.validate(self.replace_schema or self.create_schema, body)
         doc = self.build(realm, body, doc_id)
@@ -176,9 +175,12 @@ class Documents:
             except exception.NotFound:
                 pass
             try:
-                return self.store.create(self.kind, doc_id, doc)
+                return self.store.create(self.kind, doc_id, doc,
+                                         realms.owner(realm))
             except exception.AlreadyExists:
-                self._raise_if_foreign(realm, doc_id)
+                # NOTE: created by a concurrent request of the same owner
+                # since our read: replace that one.
+                pass
         raise exception.Conflict('%s %s is being changed by too many '
                                  'requests; try again' % (self.noun, doc_id))
 
@@ -186,15 +188,7 @@ class Documents:
         """What a replace keeps of the stored document (nothing here)."""
         return doc
 
-    def _raise_if_foreign(self, realm, doc_id):
-        try:
-            self.store.get(self.kind, doc_id, realm.scope)
-        except exception.NotFound:
-            raise exception.AlreadyExists(
-                self.kind, doc_id,
-                '%s id %s is already in use' % (self.noun, doc_id))
-
     def modify(self, realm, doc_id, change):
         attempts = self.conf.api.max_retries_on_conflict
-        return modify(self.store, self.kind, doc_id, realm.scope, change,
-                      attempts)
+        return modify(self.store, self.kind, doc_id, realms.owner(realm),
+                      change, attempts)

@@ -1,7 +1,7 @@
 """Who is asking, and which documents that lets them see.
 
 A ``Realm`` is built by the API layer for each request: v1 documents belong
-to their user, v2/v3 documents to the project in the URL.
+to their user, v2/v3 documents to the project in the URL (``owner``).
 """
 
 import collections
@@ -14,7 +14,8 @@ Realm = collections.namedtuple(
 Realm.__doc__ = """The caller and its view of the store.
 
 ``api`` is 'v1', 'v2' or 'v3'; ``project_id``/``user_id`` own what the caller
-creates; ``scope`` is the storage scope the caller reads and writes in;
+creates; ``scope`` is the storage scope the caller lists (its ``owner``,
+or ``ANY`` for an admin listing every project);
 ``caller`` is the request context (its token and roles create Keystone
 trusts)."""
 
@@ -30,6 +31,14 @@ def project(ctx, api, project_id, all_projects=False):
     ``all_projects``, which the API allows only where policy does)."""
     scope = base.ANY if all_projects else base.Scope(project_id=project_id)
     return Realm(api, project_id, ctx.user_id, ctx.user_name, scope, ctx)
+
+
+def owner(realm):
+    """The storage scope that owns the realm's documents: what it creates,
+    reads, changes and deletes by id (the user on v1, else the project)."""
+    if realm.api == 'v1':
+        return base.Scope(user_id=realm.user_id)
+    return base.Scope(project_id=realm.project_id)
 
 
 def owner_fields(realm):

@@ -19,7 +19,9 @@ import threading
 import time
 
 from freezer_api import exception
+from freezer_api.objects import client as clients
 from freezer_api.objects import hooks
+from freezer_api.objects import realm as realms
 from freezer_api.storage import base
 from freezer_api.storage import query as q
 
@@ -194,10 +196,9 @@ class ServiceHooks(hooks.Hooks):
         if not isinstance(client_id, str) or self.services.fresh(
                 SCHEDULER_BINARY, client_id):
             return
-        try:
-            client_doc = self.store.get('clients', client_id,
-                                        realm.scope).doc
-        except exception.NotFound:
+        client_doc = clients.named(self.store, realms.owner(realm),
+                                   client_id)
+        if client_doc is None:
             return
         info = client_doc.get('client') or {}
         self.services.heartbeat(SCHEDULER_BINARY, client_id,
@@ -205,7 +206,7 @@ class ServiceHooks(hooks.Hooks):
                                 info.get('cluster'))
 
     def before_start(self, realm, job_doc):
-        cluster = self.cluster_of(job_doc.get('client_id'))
+        cluster = self.cluster_of(realm, job_doc.get('client_id'))
         if cluster is None or not cluster.get('disabled'):
             return
         reason = cluster.get('disabled_reason')
@@ -215,13 +216,17 @@ class ServiceHooks(hooks.Hooks):
             code='freezer.cluster.disabled',
             cluster=cluster['name'], disabled_reason=reason)
 
-    def cluster_of(self, client_id):
-        """The cluster record of a client's cluster, or None."""
+    def cluster_of(self, realm, client_id):
+        """The cluster record of the cluster of the client a job of
+        ``realm`` names, or None."""
         if not isinstance(client_id, str):
             return None
+        client_doc = clients.named(self.store, realms.owner(realm),
+                                   client_id)
+        if client_doc is None:
+            return None
         try:
-            info = self.store.get('clients', client_id).doc.get('client', {})
-            name = info.get('cluster')
+            name = client_doc.get('client', {}).get('cluster')
             if not name:
                 return None
             return self.store.get('clusters',

@@ -10,6 +10,7 @@ import time
 
 from freezer_api import exception
 from freezer_api.objects import documents
+from freezer_api.objects import realm as realms
 from freezer_api.objects import schedule
 from freezer_api.schemas import session as schemas
 
@@ -144,7 +145,7 @@ class Sessions(documents.Documents):
         if not self.hooks.active:
             return
         try:
-            job = self.store.get('jobs', job_id, realm.scope).doc
+            job = self.store.get('jobs', job_id, realms.owner(realm)).doc
         except exception.NotFound:
             return
         self.hooks.before_start(realm, job)
@@ -152,7 +153,7 @@ class Sessions(documents.Documents):
     def add_job(self, realm, session_id, job_id):
         """Put a job in the session; the job takes the session's
         schedule and tag."""
-        job = self.store.get('jobs', job_id, realm.scope).doc
+        job = self.store.get('jobs', job_id, realms.owner(realm)).doc
 
         def add(doc):
             doc.setdefault('jobs', {})[job_id] = _job_entry(job)

@@ -58,8 +58,22 @@ def test_foreign_action_is_404_everywhere(alice, mallory, action_id):
     assert mallory.get(path).status_code == 404
     assert mallory.patch(path, json={'max_retries': 1}).status_code == 404
     assert mallory.delete(path).status_code == 404
-    assert mallory.post(path, json=ACTION).status_code == 409
     assert alice.get(path).json['max_retries'] == 3
+
+
+def test_replace_at_another_owners_id_creates_ones_own(alice, mallory,
+                                                       action_id):
+    path = '/actions/%s' % action_id
+    resp = mallory.post(path, json=dict(ACTION, max_retries=7))
+    assert resp.status_code == 201, resp.text
+    assert resp.json == {'action_id': action_id, 'version': 1}
+    assert mallory.get(path).json['max_retries'] == 7
+    assert mallory.get(path).json['user_id'] == 'mallory'
+    assert alice.get(path).json['max_retries'] == 3
+    assert mallory.delete(path).status_code == 204
+    assert alice.get(path).json['max_retries'] == 3
+    assert [a['action_id'] for a in alice.get('/actions').json[
+        'actions']] == [action_id]
 
 
 def test_delete(alice, action_id):

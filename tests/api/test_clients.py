@@ -37,6 +37,38 @@ def test_v1_second_registration_is_409(api):
         'description'] == 'a test client'
 
 
+def test_v1_users_of_one_project_each_register_their_client(api):
+    alice = Caller(api, 'v1', user='alice', project='p1')
+    bob = Caller(api, 'v1', user='bob', project='p1')
+    assert alice.post('/clients', json=client_info()).status_code == 201
+    resp = bob.post('/clients', json=client_info(description='bob\'s'))
+    assert resp.status_code == 201, resp.text
+    assert resp.json == {'client_id': 'p1_host1'}
+    assert alice.get('/clients/p1_host1').json['client'][
+        'description'] == 'a test client'
+    assert bob.get('/clients/p1_host1').json['user_id'] == 'bob'
+    assert [c['user_id'] for c in bob.get('/clients').json['clients']] == [
+        'bob']
+    assert bob.post('/clients', json=client_info()).status_code == 409
+    assert alice.delete('/clients/p1_host1').status_code == 204
+    assert bob.get('/clients/p1_host1').json['client'][
+        'description'] == "bob's"
+
+
+def test_v2_projects_each_register_their_client(api):
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    mallory = Caller(api, 'v2', user='mallory', project='p2')
+    assert alice.post('/clients', json=client_info()).status_code == 201
+    resp = mallory.post('/clients', json=client_info(description='p2'))
+    assert resp.status_code == 201, resp.text
+    again = mallory.post('/clients', json=client_info(description='p2 again'))
+    assert again.status_code == 201
+    assert [c['client']['description'] for c in mallory.get(
+        '/clients').json['clients']] == ['p2 again']
+    assert alice.get('/clients/p1_host1').json['client'][
+        'description'] == 'a test client'
+
+
 @pytest.mark.parametrize('bad', [
     {'client_id': 'bad%project$id_host.domain.tld'},
     {'client_id': 'p_bad_hostname.bad/domain.b'},

@@ -170,13 +170,21 @@ def test_post_on_item_replaces_or_creates(alice, registered, job_id):
     assert alice.get('/jobs/newjob').status_code == 200
 
 
-def test_replace_of_foreign_id_never_touches_it(alice, mallory, job_id):
+def test_replace_at_a_foreign_id_creates_ones_own_job(alice, mallory,
+                                                      job_id):
     if mallory.version != 'v1':
         mallory.post('/clients', json={'client_id': 'p2_h',
                                        'hostname': 'h'})
     resp = mallory.post('/jobs/%s' % job_id, json=job_doc('p2_h'))
-    assert resp.status_code == 409
+    assert resp.status_code == 201, resp.text
+    assert resp.json == {'job_id': job_id, 'version': 1}
+    assert mallory.get('/jobs/%s' % job_id).json['client_id'] == 'p2_h'
     assert alice.get('/jobs/%s' % job_id).json['client_id'] == 'p1_host1'
+    again = mallory.post('/jobs/%s' % job_id, json=job_doc('p2_h'))
+    assert again.json == {'job_id': job_id, 'version': 2}
+    assert alice.get('/jobs/%s' % job_id).json['client_id'] == 'p1_host1'
+    assert [j['job_id'] for j in mallory.get('/jobs').json['jobs']] == [
+        job_id]
 
 
 def test_foreign_job_is_404_on_every_method(alice, mallory, job_id):

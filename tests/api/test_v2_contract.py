@@ -448,6 +448,9 @@ def _one_of_each(caller, host):
     }
 
 
+_ID_FIELDS = {'jobs': 'job_id', 'actions': 'action_id',
+              'sessions': 'session_id'}
+
 REPLACE_BODIES = {
     'jobs': lambda: job_doc('p1_host1'),
     'actions': lambda: {'freezer_action': {'action': 'info'}},
@@ -505,15 +508,21 @@ def test_foreign_ids_are_404_on_every_method_and_untouched(
 
 
 @pytest.mark.parametrize('kind', ['jobs', 'actions', 'sessions'])
-def test_replace_never_takes_over_a_foreign_id(alice, mallory, kind):
+def test_replace_at_a_foreign_id_creates_ones_own(alice, mallory, kind):
     _client(alice)
     theirs = _one_of_each(mallory, 'host9')
-    stored = mallory.get('/%s/%s' % (kind, theirs[kind])).json
-    resp = alice.post('/%s/%s' % (kind, theirs[kind]),
-                      json=REPLACE_BODIES[kind]())
-    assert resp.status_code in (404, 409), resp.text
-    assert mallory.get('/%s/%s' % (kind, theirs[kind])).json == stored
-    assert alice.get('/%s/%s' % (kind, theirs[kind])).status_code == 404
+    path = '/%s/%s' % (kind, theirs[kind])
+    stored = mallory.get(path).json
+    resp = alice.post(path, json=REPLACE_BODIES[kind]())
+    assert resp.status_code == 201, resp.text
+    assert resp.json == {_ID_FIELDS[kind]: theirs[kind], 'version': 1}
+    assert mallory.get(path).json == stored
+    mine = alice.get(path).json
+    assert (mine['project_id'], mine['user_id']) == ('p1', 'alice')
+    assert [d[_ID_FIELDS[kind]] for d in alice.get('/' + kind).json[
+        kind]] == [theirs[kind]]
+    assert alice.delete(path).status_code == 204
+    assert mallory.get(path).json == stored
 
 
 def test_session_job_add_with_foreign_job_is_404(alice, mallory):
@@ -604,14 +613,22 @@ def test_client_registration_is_idempotent(alice):
     assert info['uuid'] == uuid
 
 
-def test_another_project_claiming_a_client_id_gets_409(alice, mallory):
+def test_another_project_registers_its_own_client_of_that_id(alice,
+                                                              mallory):
     _client(alice, description='mine')
-    resp = mallory.post('/clients', json=client_info(description='stolen'))
-    assert resp.status_code == 409
-    assert resp.json['description']
+    resp = mallory.post('/clients', json=client_info(description='theirs'))
+    assert resp.status_code == 201, resp.text
+    assert resp.json == {'client_id': 'p1_host1'}
     assert alice.get('/clients/p1_host1').json['client'][
         'description'] == 'mine'
-    assert mallory.get('/clients').json == {'clients': []}
+    shown = mallory.get('/clients/p1_host1').json
+    assert (shown['project_id'], shown['client']['description']) == (
+        'p2', 'theirs')
+    assert [c['client']['description'] for c in mallory.get(
+        '/clients').json['clients']] == ['theirs']
+    assert mallory.delete('/clients/p1_host1').status_code == 204
+    assert alice.get('/clients/p1_host1').json['client'][
+        'description'] == 'mine'
 
 
 def test_member_may_not_register_a_central_client(api, alice):

@@ -15,7 +15,7 @@ def test_every_kind_has_a_strict_versioned_mapping(kind):
     assert mapping['_meta'] == {'freezer_kind': kind,
                                 'mapping_version': mappings.version(kind)}
     props = mapping['properties']
-    for field in ('doc_id', 'project_id', 'user_id', 'terms'):
+    for field in ('owner', 'doc_id', 'project_id', 'user_id', 'terms'):
         assert props[field] == {'type': 'keyword'}
     assert props['created_at']['type'] == 'date_nanos'
     assert props['time_stamp'] == {'type': 'long'}
@@ -38,9 +38,10 @@ def test_key_fields_are_typed_and_never_refuse_a_document():
 def test_envelope_carries_search_fields_and_the_document():
     doc = {'project_id': 'p1', 'user_id': 'u1',
            'backup_metadata': {'time_stamp': 1234, 'backup_name': 'b'}}
-    entry = mappings.envelope('backups', 'id1', doc, 3)
+    entry = mappings.envelope('backups', 'project:p1', 'id1', doc, 3)
     assert entry['doc'] is doc
-    assert (entry['doc_id'], entry['version']) == ('id1', 3)
+    assert (entry['owner'], entry['doc_id'], entry['version']) == (
+        'project:p1', 'id1', 3)
     assert (entry['project_id'], entry['user_id']) == ('p1', 'u1')
     assert entry['time_stamp'] == 1234
     assert entry['terms'] == sorted(q.document_terms(doc))
@@ -49,12 +50,22 @@ def test_envelope_carries_search_fields_and_the_document():
 
 
 def test_envelope_keeps_creation_time_and_drops_odd_owners():
-    first = mappings.envelope('jobs', 'j', {'project_id': 'p'}, 1)
-    later = mappings.envelope('jobs', 'j', {'project_id': {'x': 1}}, 2,
+    first = mappings.envelope('jobs', 'project:p', 'j',
+                              {'project_id': 'p'}, 1)
+    later = mappings.envelope('jobs', 'project:p', 'j',
+                              {'project_id': {'x': 1}}, 2,
                               first['created_at'])
     assert later['created_at'] == first['created_at']
     assert later['updated_at'] > first['updated_at']
     assert later['project_id'] is None and 'time_stamp' not in later
+
+
+def test_entry_ids_never_join_two_owners_ids():
+    pairs = [('project:a/b', 'c'), ('project:a', 'b/c'), ('', 'x'),
+             ('user:a', 'x'), ('project:a', 'x'), ('project:a%2Fb', 'c')]
+    ids = {mappings.entry_id(owner, doc_id) for owner, doc_id in pairs}
+    assert len(ids) == len(pairs)
+    assert mappings.entry_id('project:p1', 'j1') == 'project:p1/j1'
 
 
 def test_clock_is_strictly_increasing():

@@ -1,15 +1,14 @@
 """The Elasticsearch store's query DSL: only term/terms/bool/range on the
-envelope's own fields, owner scope always in, oldest first."""
+envelope's own fields, the owner always in, oldest first."""
 
 import json
 
-from freezer_api.storage import base
 from freezer_api.storage import query as q
 from freezer_api.storage.elasticsearch import queries
 
 ALLOWED_CLAUSES = {'bool', 'filter', 'must_not', 'term', 'terms', 'range',
                    'match_all'}
-ENVELOPE_FIELDS = {'project_id', 'user_id', 'terms', 'time_stamp'}
+ENVELOPE_FIELDS = {'owner', 'terms', 'time_stamp'}
 
 
 def clauses(node, found=None):
@@ -25,23 +24,22 @@ def clauses(node, found=None):
     return found
 
 
-def test_no_scope_no_query_matches_all():
-    assert queries.search_query(base.ANY, None) == {'match_all': {}}
+def test_every_owner_no_query_matches_all():
+    assert queries.search_query(None, None) == {'match_all': {}}
 
 
-def test_scope_is_always_a_filter():
-    built = queries.search_query(base.Scope('p1', 'u1'), q.Query())
-    assert built == {'bool': {'filter': [{'term': {'project_id': 'p1'}},
-                                         {'term': {'user_id': 'u1'}}]}}
+def test_owner_is_always_a_filter():
+    built = queries.search_query('project:p1', q.Query())
+    assert built == {'bool': {'filter': [{'term': {'owner': 'project:p1'}}]}}
 
 
 def test_terms_and_time_range_become_filters():
     query = q.Query(must=[q.condition_term('job_schedule.status', 'ok')],
                     must_not=[q.condition_term('status', 'completed')],
                     time_after=10, time_before=20)
-    built = queries.search_query(base.Scope(project_id='p1'), query)
+    built = queries.search_query('user:u1', query)
     assert built['bool']['filter'] == [
-        {'term': {'project_id': 'p1'}},
+        {'term': {'owner': 'user:u1'}},
         {'term': {'terms': q.path_term('job_schedule.status', 'ok')}},
         {'range': {'time_stamp': {'gte': 10, 'lte': 20}}}]
     assert built['bool']['must_not'] == [
@@ -52,7 +50,7 @@ def test_user_supplied_dsl_stays_an_opaque_term():
     hostile = {'script': {'source': 'ctx._source'}, 'query_string': '*'}
     query = q.Query(must=[q.condition_term('client_id', hostile)],
                     must_not=[q.condition_term('_all', '{"match_all":{}}')])
-    built = queries.search_body(base.Scope('p1'), query, 10)
+    built = queries.search_body('project:p1', query, 10)
     names = clauses(built['query'])
     fields = names - ALLOWED_CLAUSES
     assert fields <= ENVELOPE_FIELDS, fields
@@ -63,16 +61,17 @@ def test_user_supplied_dsl_stays_an_opaque_term():
         in value
 
 
-def test_body_sorts_oldest_first_with_id_tiebreak():
-    body = queries.search_body(base.ANY, None, 7, offset=14)
+def test_body_sorts_oldest_first_with_id_and_owner_tiebreak():
+    body = queries.search_body(None, None, 7, offset=14)
     assert body['sort'] == [{'created_at': {'order': 'asc'}},
-                            {'doc_id': {'order': 'asc'}}]
+                            {'doc_id': {'order': 'asc'}},
+                            {'owner': {'order': 'asc'}}]
     assert (body['from'], body['size']) == (14, 7)
     assert 'search_after' not in body and '_source' not in body
 
 
 def test_body_search_after_without_sources():
-    body = queries.search_body(base.ANY, None, 5, search_after=['t', 'id'],
+    body = queries.search_body(None, None, 5, search_after=['t', 'id'],
                                source=False)
     assert body['search_after'] == ['t', 'id']
     assert body['_source'] is False

@@ -5,7 +5,9 @@ Kind ``jobs`` with prefix ``freezer`` is read and written through the alias
 N being the kind's mapping version (``mappings.KINDS``). A new mapping
 version is applied by creating the new index, copying every entry into it
 (re-enveloped with the new mapping) while the old index refuses writes,
-checking the counts and swapping the alias atomically. The old index is
+checking the counts and swapping the alias atomically. Mapping v2 gave
+entries an ``owner`` and an ``_id`` made of owner and id (see
+``mappings.entry_id``); the copy from v1 derives both. The old index is
 kept, read-only, until ``freezer-manage db remove`` or the operator deletes
 it: a mapping change never loses data.
 
@@ -17,6 +19,7 @@ distributions have none) and lets the new mapping re-derive its fields.
 import re
 
 from freezer_api import exception
+from freezer_api.storage import base
 from freezer_api.storage.elasticsearch import client as es_client
 from freezer_api.storage.elasticsearch import mappings
 
@@ -155,13 +158,14 @@ class Indices:
             lines = []
             for hit in hits:
                 entry = hit['_source']
-                fresh = mappings.envelope(kind, entry['doc_id'],
+                owner = _owner_of(kind, entry)
+                fresh = mappings.envelope(kind, owner, entry['doc_id'],
                                           entry['doc'], entry['version'],
                                           entry['created_at'])
                 fresh['updated_at'] = entry.get('updated_at',
                                                 fresh['updated_at'])
-                lines += [{'index': {'_index': new, '_id': hit['_id']}},
-                          fresh]
+                lines += [{'index': {'_index': new, '_id': mappings.entry_id(
+                    owner, entry['doc_id'])}}, fresh]
             result = self.conn.request('POST', '/_bulk', None, lines)
             if result.get('errors'):
                 raise exception.StoreError(
@@ -171,6 +175,16 @@ class Indices:
 
     def delete(self, index):
         self.conn.request('DELETE', '/%s' % index)
+
+
+def _owner_of(kind, entry):
+    """The owner of an entry being copied: its own, or for an entry of
+    mapping v1 (no owner yet) the one its document's fields name
+    (``storage.base.stored_owner``; ids were unique per kind then, so no
+    two entries meet in the new index)."""
+    if 'owner' in entry:
+        return entry['owner']
+    return base.stored_owner(kind, entry['doc'])
 
 
 def _first_error(bulk_result):

@@ -6,11 +6,15 @@ reference notes, section 5.2). ``freezer-manage db sync`` finds such an
 index (a concrete index named exactly like the prefix: ours are all
 ``<prefix>-<kind>`` aliases) and copies every document it can classify
 into the alias of its kind with ``op_type=create``: a document already
-there is left alone, so the import can be run again safely. The upstream
+there is left alone, so the import can be run again safely. Each document
+goes to the owner its fields name (``storage.base.stored_owner``: its
+``project_id``, else its ``user_id``): upstream v2 documents to their
+project, upstream v1 documents (no project) to their user. The upstream
 index itself is never changed.
 """
 
 from freezer_api import exception
+from freezer_api.storage import base
 from freezer_api.storage.elasticsearch import client as es_client
 from freezer_api.storage.elasticsearch import indices
 from freezer_api.storage.elasticsearch import mappings
@@ -77,9 +81,11 @@ def _bulk_create(conn, prefix, hits, counts):
             counts['skipped'] += 1
             continue
         kind, doc_id = found
+        owner = base.stored_owner(kind, doc)
         lines += [{'create': {'_index': indices.alias_name(prefix, kind),
-                              '_id': doc_id, 'require_alias': True}},
-                  mappings.envelope(kind, doc_id, doc, 1)]
+                              '_id': mappings.entry_id(owner, doc_id),
+                              'require_alias': True}},
+                  mappings.envelope(kind, owner, doc_id, doc, 1)]
     if not lines:
         return
     result = conn.request('POST', '/_bulk', {'refresh': 'true'}, lines)

@@ -3,22 +3,25 @@ envelope that wraps every stored document.
 
 An indexed entry is::
 
-    {"doc_id": id, "project_id": ..., "user_id": ..., "version": n,
-     "created_at": ISO time (microseconds), "updated_at": ISO time,
+    {"owner": owner key, "doc_id": id, "project_id": ..., "user_id": ...,
+     "version": n, "created_at": ISO time (microseconds), "updated_at": ISO time,
      "time_stamp": backup time or absent, "terms": [search terms],
      "key": {a few typed fields of the kind, for operators and tools},
      "doc": the document itself, kept whole and not indexed}
 
-The service searches only ``terms``, ``project_id``, ``user_id`` and
-``time_stamp`` (see ``storage.query``) and sorts on ``created_at`` then
-``doc_id``. ``dynamic: strict`` refuses any other top-level field, so a
-mapping only changes through a new version here: bump the kind's
-``version`` and ``freezer-manage db update`` reindexes into a new index and
-swaps the alias (see ``indices``).
+Its ``_id`` is ``entry_id(owner, doc_id)``: an id is unique per owner
+(``storage.base.owner_key``), so two owners' documents of one id are two
+entries. The service searches only ``owner``, ``terms`` and
+``time_stamp`` (see ``storage.query``) and sorts on ``created_at``, then
+``doc_id``, then ``owner``. ``dynamic: strict`` refuses any other
+top-level field, so a mapping only changes through a new version here: bump
+the kind's ``version`` and ``freezer-manage db update`` reindexes into a new
+index and swaps the alias (see ``indices``).
 """
 
 import datetime
 import threading
+import urllib.parse
 
 from freezer_api.storage import query as q
 
@@ -30,11 +33,12 @@ BOOLEAN = {'type': 'boolean'}
 _SCALARS = {'keyword': (str,), 'long': (int,), 'double': (int, float),
             'boolean': (bool,)}
 
-#: Per kind: mapping version, and typed key fields (name -> dotted path in
-#: the document, mapping). Key fields are copied only when the document
-#: holds a value of the right type there, so no document is ever refused.
+#: Per kind: mapping version (2: entries carry their ``owner``), and typed
+#: key fields (name -> dotted path in the document, mapping). Key fields
+#: are copied only when the document holds a value of the right type
+#: there, so no document is ever refused.
 KINDS = {
-    'backups': (1, {
+    'backups': (2, {
         'backup_name': ('backup_metadata.backup_name', KEYWORD),
         'container': ('backup_metadata.container', KEYWORD),
         'hostname': ('backup_metadata.hostname', KEYWORD),
@@ -42,12 +46,12 @@ KINDS = {
         'status': ('status', KEYWORD),
         'level': ('backup_metadata.level', LONG),
     }),
-    'clients': (1, {
+    'clients': (2, {
         'client_id': ('client.client_id', KEYWORD),
         'hostname': ('client.hostname', KEYWORD),
         'is_central': ('client.is_central', BOOLEAN),
     }),
-    'jobs': (1, {
+    'jobs': (2, {
         'client_id': ('client_id', KEYWORD),
         'session_id': ('session_id', KEYWORD),
         'status': ('job_schedule.status', KEYWORD),
@@ -55,22 +59,22 @@ KINDS = {
         'result': ('job_schedule.result', KEYWORD),
         'time_created': ('job_schedule.time_created', LONG),
     }),
-    'actions': (1, {
+    'actions': (2, {
         'action': ('freezer_action.action', KEYWORD),
         'mode': ('freezer_action.mode', KEYWORD),
     }),
-    'sessions': (1, {
+    'sessions': (2, {
         'session_tag': ('session_tag', LONG),
         'status': ('status', KEYWORD),
         'result': ('result', KEYWORD),
     }),
-    'services': (1, {
+    'services': (2, {
         'binary': ('binary', KEYWORD),
         'host': ('host', KEYWORD),
         'cluster': ('cluster', KEYWORD),
         'heartbeat': ('heartbeat', DOUBLE),
     }),
-    'clusters': (1, {
+    'clusters': (2, {
         'name': ('name', KEYWORD),
         'binary': ('binary', KEYWORD),
         'disabled': ('disabled', BOOLEAN),
@@ -78,6 +82,7 @@ KINDS = {
 }
 
 _COMMON = {
+    'owner': KEYWORD,
     'doc_id': KEYWORD,
     'project_id': KEYWORD,
     'user_id': KEYWORD,
@@ -89,8 +94,19 @@ _COMMON = {
     'doc': {'type': 'object', 'enabled': False},
 }
 
-#: Oldest first, ties broken by id: stable pages while documents are added.
-SORT = [{'created_at': {'order': 'asc'}}, {'doc_id': {'order': 'asc'}}]
+#: Oldest first, ties broken by id and owner (together unique): stable
+#: pages while documents are added.
+SORT = [{'created_at': {'order': 'asc'}}, {'doc_id': {'order': 'asc'}},
+        {'owner': {'order': 'asc'}}]
+
+
+def entry_id(owner, doc_id):
+    """Return the ``_id`` of ``owner``'s document ``doc_id``.
+
+    The owner is percent-encoded up to the first ``/``, so that no two
+    (owner, id) pairs share an ``_id``.
+    """
+    return '%s/%s' % (urllib.parse.quote(owner, safe=':'), doc_id)
 
 
 def version(kind):
@@ -161,15 +177,17 @@ def _string(value):
     return value if isinstance(value, str) else None
 
 
-def envelope(kind, doc_id, doc, version_number, created_at=None):
-    """Return the indexed entry of ``doc`` at ``version_number``.
+def envelope(kind, owner, doc_id, doc, version_number, created_at=None):
+    """Return the indexed entry of ``owner``'s ``doc`` at
+    ``version_number``.
 
     ``created_at`` is kept from the first version (the sort key); a new
     one is taken when it is None.
     """
     fields = q.index_fields(doc)
     now = CLOCK.now()
-    entry = {'doc_id': doc_id,
+    entry = {'owner': owner,
+             'doc_id': doc_id,
              'project_id': _string(fields['project_id']),
              'user_id': _string(fields['user_id']),
              'version': version_number,

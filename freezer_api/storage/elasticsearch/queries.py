@@ -8,20 +8,16 @@ strings made by ``storage.query``, so nothing a user sends becomes DSL.
 from freezer_api.storage.elasticsearch import mappings
 
 
-def scope_filters(scope):
-    """Return the filter clauses that keep a search inside ``scope``."""
-    clauses = []
-    if scope.project_id is not None:
-        clauses.append({'term': {'project_id': scope.project_id}})
-    if scope.user_id is not None:
-        clauses.append({'term': {'user_id': scope.user_id}})
-    return clauses
+def owner_filters(owner):
+    """Return the filter clauses that keep a search to ``owner`` (an
+    owner key; None: every owner)."""
+    return [] if owner is None else [{'term': {'owner': owner}}]
 
 
-def search_query(scope, query):
-    """Return the ``query`` clause for ``scope`` and a ``storage.query``
-    ``Query`` (or None)."""
-    filters = scope_filters(scope)
+def search_query(owner, query):
+    """Return the ``query`` clause for ``owner`` (see ``owner_filters``)
+    and a ``storage.query`` ``Query`` (or None)."""
+    filters = owner_filters(owner)
     must_not = []
     if query is not None:
         filters += [{'term': {'terms': t}} for t in query.must]
@@ -44,11 +40,12 @@ def search_query(scope, query):
     return {'bool': clause}
 
 
-def search_body(scope, query, size, offset=0, search_after=None,
+def search_body(owner, query, size, offset=0, search_after=None,
                 source=True):
-    """Return a search request body: oldest first, ``size`` hits from
-    ``offset``, after the sort values ``search_after`` when given."""
-    body = {'query': search_query(scope, query),
+    """Return a search request body for ``owner``'s documents (every
+    owner's for None): oldest first, ``size`` hits from ``offset``, after
+    the sort values ``search_after`` when given."""
+    body = {'query': search_query(owner, query),
             'sort': mappings.SORT,
             'from': offset,
             'size': size,

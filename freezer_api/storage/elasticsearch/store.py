@@ -2,8 +2,10 @@
 
 Consistency, on purpose:
 
-* creates use ``op_type=create`` (``_create``): an id is never overwritten,
-  in any project;
+* an entry's ``_id`` joins its owner and its id (``mappings.entry_id``),
+  so every read and write by id names one owner's document and the same
+  id in two owners is two entries; creates use ``op_type=create``
+  (``_create``): an owner's id is never overwritten;
 * replace and delete are compare-and-set: the entry is read (a realtime
   GET, which sees every acknowledged write without a refresh), its
   ``version`` compared with the caller's, and written back with
@@ -20,7 +22,8 @@ Consistency, on purpose:
   per write, a full second for writes made one after the other) and
   ``write`` (every write forces a refresh) are there for clusters whose
   searches far outnumber their writes;
-* search sorts oldest first (``created_at``, then ``doc_id``); offsets
+* search sorts oldest first (``created_at``, then ``doc_id`` and
+  ``owner``); offsets
   past ``index.max_result_window`` are reached with ``search_after``.
 """
 
@@ -77,9 +80,9 @@ class EsStore(base.Store):
     def alias(self, kind):
         return indices.alias_name(self.prefix, kind)
 
-    def _doc_path(self, kind, action, doc_id):
-        return '/%s/%s/%s' % (self.alias(kind), action,
-                              urllib.parse.quote(doc_id, safe=''))
+    def _doc_path(self, kind, action, owner, doc_id):
+        return '/%s/%s/%s' % (self.alias(kind), action, urllib.parse.quote(
+            mappings.entry_id(owner, doc_id), safe=''))
 
     def _write_params(self, **extra):
         params = {'refresh': self.write_refresh, 'require_alias': True}
@@ -87,43 +90,47 @@ class EsStore(base.Store):
         return params
 
     @_translate_errors
-    def create(self, kind, doc_id, doc):
-        entry = mappings.envelope(kind, doc_id, doc, 1)
+    def create(self, kind, doc_id, doc, scope=base.ANY):
+        owner = base.owner_key(kind, scope)
+        entry = mappings.envelope(kind, owner, doc_id, doc, 1)
         try:
-            self.conn.request('PUT', self._doc_path(kind, '_create', doc_id),
+            self.conn.request('PUT', self._doc_path(kind, '_create', owner,
+                                                    doc_id),
                               self._write_params(), entry)
         except es_client.ConflictError:
             raise exception.AlreadyExists(kind, doc_id)
         return 1
 
-    def _read(self, kind, doc_id, scope):
-        """Return (entry, seq_no, primary_term) of a document in scope."""
+    def _read(self, kind, owner, doc_id):
+        """Return (entry, seq_no, primary_term) of ``owner``'s document."""
         try:
             found = self.conn.request('GET', self._doc_path(kind, '_doc',
-                                                            doc_id))
+                                                            owner, doc_id))
         except es_client.NotFoundError as exc:
             if _missing_index(exc):
                 raise
             raise exception.NotFound(kind, doc_id)
-        entry = found['_source']
-        if not found.get('found', True) or not scope.matches(entry):
+        if not found.get('found', True):
             raise exception.NotFound(kind, doc_id)
-        return entry, found['_seq_no'], found['_primary_term']
+        return found['_source'], found['_seq_no'], found['_primary_term']
 
     @_translate_errors
     def get(self, kind, doc_id, scope=base.ANY):
-        entry, _seq, _term = self._read(kind, doc_id, scope)
+        entry, _seq, _term = self._read(kind, base.owner_key(kind, scope),
+                                        doc_id)
         return base.Record(entry['doc'], entry['version'])
 
     @_translate_errors
     def replace(self, kind, doc_id, doc, version, scope=base.ANY):
-        entry, seq_no, term = self._read(kind, doc_id, scope)
+        owner = base.owner_key(kind, scope)
+        entry, seq_no, term = self._read(kind, owner, doc_id)
         if entry['version'] != version:
             raise exception.VersionConflict()
-        fresh = mappings.envelope(kind, doc_id, doc, version + 1,
+        fresh = mappings.envelope(kind, owner, doc_id, doc, version + 1,
                                   entry['created_at'])
         try:
-            self.conn.request('PUT', self._doc_path(kind, '_doc', doc_id),
+            self.conn.request('PUT', self._doc_path(kind, '_doc', owner,
+                                                    doc_id),
                               self._write_params(if_seq_no=seq_no,
                                                  if_primary_term=term),
                               fresh)
@@ -133,13 +140,14 @@ class EsStore(base.Store):
 
     @_translate_errors
     def delete(self, kind, doc_id, scope=base.ANY, version=None):
+        owner = base.owner_key(kind, scope)
         while True:
-            entry, seq_no, term = self._read(kind, doc_id, scope)
+            entry, seq_no, term = self._read(kind, owner, doc_id)
             if version is not None and entry['version'] != version:
                 raise exception.VersionConflict()
             try:
                 self.conn.request(
-                    'DELETE', self._doc_path(kind, '_doc', doc_id),
+                    'DELETE', self._doc_path(kind, '_doc', owner, doc_id),
                     {'refresh': self.write_refresh, 'if_seq_no': seq_no,
                      'if_primary_term': term})
                 return
@@ -147,7 +155,8 @@ class EsStore(base.Store):
                 if version is not None:
                     raise exception.VersionConflict()
                 # NOTE: written since our read and no version asked for:
-                # read again, the scope check must see the latest entry.
+                # read again, the version check must see the latest
+                # entry.
             except es_client.NotFoundError as exc:
                 if _missing_index(exc):
                     raise
@@ -163,27 +172,28 @@ class EsStore(base.Store):
 
     @_translate_errors
     def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0):
+        owner = base.search_owner(kind, scope)
         if limit <= 0:
             return []
         after = None
         if offset + limit > WINDOW:
-            after = self._skip(kind, scope, query, offset)
+            after = self._skip(kind, owner, query, offset)
             if after is None:
                 return []
             offset = 0
         hits = self._search(kind, queries.search_body(
-            scope, query, limit, offset, search_after=after))
+            owner, query, limit, offset, search_after=after))
         return [base.Record(h['_source']['doc'], h['_source']['version'])
                 for h in hits]
 
-    def _skip(self, kind, scope, query, offset):
+    def _skip(self, kind, owner, query, offset):
         """Return the sort values of the ``offset``-th hit (1-based), or
         None when there are fewer; walks in pages without sources."""
         after = None
         while offset > 0:
             size = min(offset, WINDOW)
             hits = self._search(kind, queries.search_body(
-                scope, query, size, search_after=after, source=False))
+                owner, query, size, search_after=after, source=False))
             if len(hits) < size:
                 return None
             after = hits[-1]['sort']

@@ -38,29 +38,21 @@ def _translate_errors(func):
     return wrapper
 
 
-def _scope_shape(scope):
-    return scope.project_id is not None, scope.user_id is not None
+def _owned(stmt, owner):
+    """``stmt`` limited to one owner (every owner when ``owner`` is None),
+    the owner a bound parameter."""
+    if owner is None:
+        return stmt
+    return stmt.where(_docs.c.owner == sa.bindparam('owner'))
 
 
-def _scope_params(scope):
-    return {'project_id': scope.project_id, 'user_id': scope.user_id}
-
-
-def _bound(stmt, scope):
-    """``stmt`` limited to ``scope``, with the owner as bound parameters."""
-    if scope.project_id is not None:
-        stmt = stmt.where(_docs.c.project_id == sa.bindparam('project_id'))
-    if scope.user_id is not None:
-        stmt = stmt.where(_docs.c.user_id == sa.bindparam('user_id'))
-    return stmt
-
-
-def _search_statement(shape, scope):
-    """The search statement of one shape: scope, number of terms that must
-    (not) match, time bounds. Every value is a bound parameter."""
-    _name, _scope, musts, must_nots, no_after, no_before = shape
-    stmt = _bound(sa.select(_docs.c.body, _docs.c.version).where(
-        _docs.c.kind == sa.bindparam('kind')), scope)
+def _search_statement(shape, owner):
+    """The search statement of one shape: owner or every owner, number of
+    terms that must (not) match, time bounds. Every value is a bound
+    parameter."""
+    _name, _every, musts, must_nots, no_after, no_before = shape
+    stmt = _owned(sa.select(_docs.c.body, _docs.c.version).where(
+        _docs.c.kind == sa.bindparam('kind')), owner)
     for i in range(musts):
         stmt = stmt.where(_docs.c.seq.in_(sa.select(_terms.c.seq).where(
             _terms.c.term == sa.bindparam('must%d' % i))))
@@ -73,6 +65,19 @@ def _search_statement(shape, scope):
         stmt = stmt.where(_docs.c.time_stamp <= sa.bindparam('time_before'))
     return stmt.order_by(_docs.c.seq).limit(sa.bindparam('limit')).offset(
         sa.bindparam('offset'))
+
+
+def _by_id(*columns):
+    """The select of ``columns`` of one owner's document by kind and id."""
+    return sa.select(*columns).where(
+        _docs.c.kind == sa.bindparam('kind'),
+        _docs.c.owner == sa.bindparam('owner'),
+        _docs.c.id == sa.bindparam('id'))
+
+
+def _id_params(kind, doc_id, scope):
+    return {'kind': kind, 'owner': base.owner_key(kind, scope),
+            'id': doc_id}
 
 
 def _update_statement():
@@ -177,12 +182,13 @@ class SqlStore(base.Store):
         return self._engine.connect().execution_options(**sql_engine.WRITE)
 
     @_translate_errors
-    def create(self, kind, doc_id, doc):
+    def create(self, kind, doc_id, doc, scope=base.ANY):
+        owner = base.owner_key(kind, scope)
         values, terms = _row_values(doc)
         with self._write() as conn, conn.begin():
             try:
                 result = conn.execute(_docs.insert(), dict(
-                    values, kind=kind, id=doc_id, version=1))
+                    values, kind=kind, owner=owner, id=doc_id, version=1))
             except sa.exc.IntegrityError:
                 raise exception.AlreadyExists(kind, doc_id)
             seq = result.inserted_primary_key[0]
@@ -197,11 +203,8 @@ class SqlStore(base.Store):
 
     @_translate_errors
     def get(self, kind, doc_id, scope=base.ANY):
-        rows = self._sql.run(('get', _scope_shape(scope)), lambda: _bound(
-            sa.select(_docs.c.body, _docs.c.version).where(
-                _docs.c.kind == sa.bindparam('kind'),
-                _docs.c.id == sa.bindparam('id')), scope),
-            dict(_scope_params(scope), kind=kind, id=doc_id))
+        rows = self._sql.run('get', lambda: _by_id(
+            _docs.c.body, _docs.c.version), _id_params(kind, doc_id, scope))
         if not rows:
             raise exception.NotFound(kind, doc_id)
         return base.Record(_loads(rows[0][0]), rows[0][1])
@@ -230,11 +233,9 @@ class SqlStore(base.Store):
 
     def _current(self, conn, kind, doc_id, scope):
         row = conn.exec_driver_sql(*self._sql.prepare(
-            ('current', _scope_shape(scope)), lambda: _bound(
-                sa.select(_docs.c.seq, _docs.c.version, _docs.c.body).where(
-                    _docs.c.kind == sa.bindparam('kind'),
-                    _docs.c.id == sa.bindparam('id')), scope),
-            dict(_scope_params(scope), kind=kind, id=doc_id))).first()
+            'current', lambda: _by_id(_docs.c.seq, _docs.c.version,
+                                      _docs.c.body),
+            _id_params(kind, doc_id, scope))).first()
         if row is None:
             raise exception.NotFound(kind, doc_id)
         return row
@@ -251,16 +252,17 @@ class SqlStore(base.Store):
     @_translate_errors
     def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0):
         query = query or q.Query()
-        params = dict(_scope_params(scope), kind=kind, limit=limit,
+        owner = base.search_owner(kind, scope)
+        params = dict(owner=owner, kind=kind, limit=limit,
                       offset=offset, time_after=query.time_after,
                       time_before=query.time_before)
         params.update(('must%d' % i, t) for i, t in enumerate(query.must))
         params.update(('not%d' % i, t) for i, t in enumerate(query.must_not))
-        shape = ('search', _scope_shape(scope), len(query.must),
+        shape = ('search', owner is None, len(query.must),
                  len(query.must_not), query.time_after is None,
                  query.time_before is None)
-        rows = self._sql.run(shape, lambda: _search_statement(shape, scope),
-                               params)
+        rows = self._sql.run(shape, lambda: _search_statement(shape, owner),
+                             params)
         return [base.Record(_loads(body), version)
                 for body, version in rows]
 

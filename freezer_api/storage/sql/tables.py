@@ -1,7 +1,9 @@
 """Table definitions of the SQL store (the alembic head describes the same).
 
-One ``documents`` table holds every kind; ``document_terms`` holds the search
-terms of ``storage.query`` so that filtered lists are index lookups.
+One ``documents`` table holds every kind; a row's ``owner`` is the
+``storage.base.owner_key`` of the scope that owns it, unique with its kind
+and id. ``document_terms`` holds the search terms of ``storage.query`` so
+that filtered lists are index lookups.
 """
 
 import sqlalchemy as sa
@@ -13,14 +15,15 @@ documents = sa.Table(
     sa.Column('seq', sa.Integer, primary_key=True, autoincrement=True),
     sa.Column('kind', sa.String(16), nullable=False),
     sa.Column('id', sa.String(255), nullable=False),
+    sa.Column('owner', sa.String(80), nullable=False, server_default=''),
     sa.Column('project_id', sa.String(64)),
     sa.Column('user_id', sa.String(64)),
     sa.Column('version', sa.Integer, nullable=False),
     sa.Column('time_stamp', sa.BigInteger),
     sa.Column('body', sa.Text, nullable=False),
-    sa.UniqueConstraint('kind', 'id', name='uq_documents_kind_id'),
-    sa.Index('ix_documents_kind_project', 'kind', 'project_id', 'seq'),
-    sa.Index('ix_documents_kind_user', 'kind', 'user_id', 'seq'),
+    sa.UniqueConstraint('kind', 'owner', 'id',
+                        name='uq_documents_kind_owner_id'),
+    sa.Index('ix_documents_kind_owner', 'kind', 'owner', 'seq'),
 )
 
 terms = sa.Table(

@@ -1,0 +1,140 @@
+"""``freezer-manage db sync`` upgrades a SQL database of an older schema:
+documents stay readable by their owner, and ids become unique per owner."""
+
+import io
+import json
+
+import alembic.command
+import pytest
+import sqlalchemy as sa
+from falcon import testing
+
+from freezer_api import app
+from freezer_api.cmd import manage
+from freezer_api.storage import driver
+from freezer_api.storage import query as q
+from freezer_api.storage.sql import engine as sql_engine
+from freezer_api.storage.sql import manager as sql_manager
+from tests import conftest
+from tests.api.conftest import Caller
+
+#: Rows as the store wrote them at revision 0001_documents.
+OLD_ROWS = [
+    ('jobs', 'j1', {'job_id': 'j1', 'project_id': 'p1', 'user_id': 'alice',
+                    'client_id': 'p1_h', 'job_schedule': {},
+                    'job_actions': []}),
+    ('clients', 'p1_h', {'client': {'client_id': 'p1_h', 'hostname': 'h'},
+                         'project_id': 'p1', 'user_id': 'alice'}),
+    ('actions', 'a1', {'action_id': 'a1', 'user_id': 'bob',
+                       'freezer_action': {'action': 'backup'}}),
+    ('services', 'freezer-api:x', {'binary': 'freezer-api', 'host': 'n1',
+                                   'cluster': None, 'key': 'n1',
+                                   'heartbeat': 1.0}),
+]
+
+
+class _Sqlite:
+    name = 'sqlite-migration'
+
+    def __init__(self, url):
+        self.url = url
+
+    def configure(self, conf):
+        conf.set_override('driver', 'sqlalchemy', group='storage')
+        conf.set_override('connection', self.url, group='database')
+
+
+def _write_old_database(url):
+    engine = sql_engine.create(url)
+    with engine.begin() as conn:
+        alembic.command.upgrade(sql_manager._alembic_config(conn),
+                                '0001_documents')
+        for kind, doc_id, doc in OLD_ROWS:
+            fields = q.index_fields(doc)
+            seq = conn.execute(sa.text(
+                'INSERT INTO documents (kind, id, project_id, user_id, '
+                'version, time_stamp, body) VALUES (:kind, :id, :project, '
+                ':user, 3, NULL, :body)'), {
+                    'kind': kind, 'id': doc_id,
+                    'project': fields['project_id'],
+                    'user': fields['user_id'],
+                    'body': json.dumps(doc)}).lastrowid
+            for term in fields['terms']:
+                conn.execute(sa.text('INSERT INTO document_terms (seq, term) '
+                                     'VALUES (:seq, :term)'),
+                             {'seq': seq, 'term': term})
+    engine.dispose()
+
+
+@pytest.fixture
+def upgraded(tmp_path):
+    backend = _Sqlite('sqlite:///%s' % (tmp_path / 'old.sqlite'))
+    _write_old_database(backend.url)
+    conf_file = tmp_path / 'freezer-api.conf'
+    conf_file.write_text('[storage]\ndriver = sqlalchemy\n[database]\n'
+                         'connection = %s\n' % backend.url)
+    out = io.StringIO()
+    assert manage.main(['--config-file', str(conf_file), 'db', 'sync'],
+                       stdout=out) == 0
+    assert 'upgraded from 0001_documents to 0002_owners' in out.getvalue()
+    conf = conftest.make_conf(backend)
+    store = driver.open_store(conf)
+    yield store, testing.TestClient(app.create_app(conf, store))
+    store.close()
+
+
+def test_sync_moves_an_old_database_to_the_newest_revision(upgraded,
+                                                          tmp_path):
+    conf = conftest.make_conf(_Sqlite('sqlite:///%s'
+                                      % (tmp_path / 'old.sqlite')))
+    checked = driver.open_manager(conf)
+    try:
+        assert checked.is_current()
+    finally:
+        checked.close()
+
+
+def test_old_project_documents_belong_to_their_project(upgraded):
+    _store, api = upgraded
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    job = alice.get('/jobs/j1')
+    assert job.status_code == 200, job.text
+    assert job.json['client_id'] == 'p1_h'
+    assert [j['job_id'] for j in alice.get('/jobs').json['jobs']] == ['j1']
+    resp = alice.patch('/jobs/j1', json={'description': 'after upgrade'})
+    assert resp.status_code == 200, resp.text
+    assert resp.json['version'] == 4
+    assert alice.get('/clients/p1_h').json['client']['hostname'] == 'h'
+
+
+def test_old_documents_without_a_project_belong_to_their_user(upgraded):
+    _store, api = upgraded
+    bob = Caller(api, 'v1', user='bob', project='p9')
+    assert bob.get('/actions/a1').json['freezer_action'] == {
+        'action': 'backup'}
+    assert Caller(api, 'v2', user='bob', project='p9').get(
+        '/actions/a1').status_code == 404
+
+
+def test_old_service_records_stay_global(upgraded):
+    store, _api = upgraded
+    assert store.get('services', 'freezer-api:x').doc['host'] == 'n1'
+
+
+def test_after_the_upgrade_ids_are_unique_per_owner(upgraded):
+    _store, api = upgraded
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    mallory = Caller(api, 'v2', user='mallory', project='p2')
+    assert mallory.post('/clients', json={
+        'client_id': 'p1_h', 'hostname': 'other'}).status_code == 201
+    resp = mallory.post('/jobs/j1', json={
+        'client_id': 'p1_h', 'job_schedule': {}, 'description': 'p2',
+        'job_actions': [{'freezer_action': {'action': 'backup'}}]})
+    assert resp.status_code == 201, resp.text
+    assert resp.json == {'job_id': 'j1', 'version': 1}
+    assert 'description' not in alice.get('/jobs/j1').json
+    assert alice.get('/clients/p1_h').json['client']['hostname'] == 'h'
+    again = alice.post('/jobs', json={
+        'job_id': 'j1', 'client_id': 'p1_h', 'job_schedule': {},
+        'job_actions': [{'freezer_action': {'action': 'backup'}}]})
+    assert again.status_code == 409
