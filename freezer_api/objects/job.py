@@ -5,11 +5,10 @@ import time
 from freezer_api import exception
 from freezer_api.objects import client as clients
 from freezer_api.objects import documents
+from freezer_api.objects import realm as realms
 from freezer_api.objects import schedule
 from freezer_api.objects import trust as trusts
 from freezer_api.schemas import job as schemas
-from freezer_api.storage import base
-from freezer_api.storage import query as q
 
 # NOTE: the agent reads the engine from ``engine`` (upstream's check does
 # too) and older documents name it ``engine_name``: both are checked.
@@ -97,18 +96,12 @@ class Jobs(documents.Documents):
 
         :raises Unprocessable: neither exists.
         """
-        try:
-            return self.store.get('clients', client_id, realm.scope).doc
-        except exception.NotFound:
-            pass
-        central = q.Query(must=(
-            q.condition_term('client.client_id', client_id),
-            q.condition_term('client.is_central', True)))
-        found = self.store.search('clients', base.ANY, central, limit=1)
-        if found:
-            return found[0].doc
-        raise exception.Unprocessable('Client %s not found' % client_id,
-                                      code='freezer.job.client_not_found')
+        client = clients.named(self.store, realms.owner(realm), client_id)
+        if client is None:
+            raise exception.Unprocessable(
+                'Client %s not found' % client_id,
+                code='freezer.job.client_not_found')
+        return client
 
     def check_client(self, realm, doc):
         """The job's client must be visible to the project and support
@@ -157,10 +150,11 @@ class Jobs(documents.Documents):
 
     def delete(self, realm, doc_id):
         """Delete a job; then its trust, when no other job names it."""
+        owner = realms.owner(realm)
         for _ in range(self.conf.api.max_retries_on_conflict):
-            record = self.store.get(self.kind, doc_id, realm.scope)
+            record = self.store.get(self.kind, doc_id, owner)
             try:
-                self.store.delete(self.kind, doc_id, realm.scope,
+                self.store.delete(self.kind, doc_id, owner,
                                   version=record.version)
                 break
             except exception.VersionConflict:
@@ -173,7 +167,7 @@ class Jobs(documents.Documents):
     def _stored_trust(self, realm, doc_id):
         try:
             return trusts.trust_id_of(
-                self.store.get(self.kind, doc_id, realm.scope).doc)
+                self.store.get(self.kind, doc_id, realms.owner(realm)).doc)
         except exception.NotFound:
             return None
 

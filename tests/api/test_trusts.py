@@ -109,6 +109,22 @@ def test_capabilities_of_a_central_client_are_checked(api):
     assert member.get('/jobs').json == {'jobs': []}
 
 
+def test_the_projects_own_client_wins_over_a_central_one(api):
+    assert _admin(api).post('/clients', json=client_info(
+        'shared_host', is_central=True,
+        supported_actions=['backup'])).status_code == 201
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    assert alice.post('/clients', json=client_info(
+        'shared_host', supported_actions=['restore'])).status_code == 201
+    doc = job_doc('shared_host')
+    doc['job_actions'][0]['freezer_action']['action'] = 'restore'
+    assert alice.post('/jobs', json=doc).status_code == 201
+    mallory = Caller(api, 'v2', user='mallory', project='p2')
+    resp = mallory.post('/jobs', json=doc)
+    assert resp.status_code == 422, resp.text
+    assert resp.json['code'] == 'freezer.job.unsupported_action'
+
+
 def test_a_client_that_is_not_central_stays_private(api):
     _admin(api).post('/clients', json=client_info('admin_host'))
     member = Caller(api, 'v2', user='alice', project='p1')
@@ -228,8 +244,12 @@ def test_trust_made_with_the_callers_token_and_reused(bob, central,
     assert [c[0] for c in fake_keystone.calls].count('create') == 1
 
 
-def test_jobs_of_own_clients_get_no_trust(bob, fake_keystone):
+def test_jobs_of_own_clients_get_no_trust(bob, central, fake_keystone):
     job_id = bob.post('/jobs', json=job_doc('p2_own')).json['job_id']
+    assert _credentials(bob, job_id) is None
+    # NOTE: the project's own client of a central client's id wins.
+    assert bob.post('/clients', json=client_info(central)).status_code == 201
+    job_id = bob.post('/jobs', json=job_doc(central)).json['job_id']
     assert _credentials(bob, job_id) is None
     assert fake_keystone.calls == []
 
