@@ -1,0 +1,261 @@
+"""Hostile input on every route of the route table, on every store of the
+run: no 5xx, every error in the one JSON shape, no traceback logged, and
+the store holds exactly what the 2xx answers said it accepted (nothing at
+all after a 4xx).
+
+The fuzzer is seeded (``FREEZER_FUZZ_SEED``, default 15) and bounded
+(``FREEZER_FUZZ_CASES`` requests per route and method, default 12); a test
+id names the route, so a failure is replayed with ``-k``. The reproducers of
+issue 15 follow as regression tests of their own.
+"""
+
+import json
+import logging
+import os
+import random
+
+import pytest
+
+from freezer_api.storage import base as storage
+from tests.api import hostile
+from tests.api.conftest import Caller
+from tests.api.conftest import backup_metadata
+from tests.api.conftest import client_info
+from tests.api.conftest import job_doc
+
+SEED = os.environ.get('FREEZER_FUZZ_SEED', '15')
+CASES = int(os.environ.get('FREEZER_FUZZ_CASES', '12'))
+ERROR_KEYS = {'title', 'description', 'message', 'code', 'request_id'}
+ROUTES = hostile.route_methods()
+
+ID_FIELDS = {'jobs': 'job_id', 'actions': 'action_id',
+             'sessions': 'session_id', 'backups': 'backup_id',
+             'clients': 'client_id'}
+#: Fields a body never sets: the API fills them in.
+SERVER_FIELDS = {'user_id', 'project_id', 'user_name', 'jobs',
+                 'user_credentials'}
+#: ... and those a create stamps into a job's schedule.
+STAMPED = {'time_created', 'time_started', 'time_ended'}
+
+
+class World:
+    """One owner's documents in v1 (by user) and v2/v3 (by project)."""
+
+    def __init__(self, api):
+        self.api = api
+        self.ids = {}
+        for version in ('v1', 'v2'):
+            self.ids[version] = self._seed(self.caller(version))
+        self.ids['v3'] = self.ids['v2']
+
+    def caller(self, version):
+        return Caller(self.api, version, user='alice', project='p1',
+                      roles='admin,member,reader')
+
+    @staticmethod
+    def _seed(caller):
+        def made(path, doc, field):
+            resp = caller.post(path, json=doc)
+            assert resp.status_code == 201, resp.text
+            return resp.json[field]
+
+        made('/clients', client_info('p1_host1', cluster='c1'), 'client_id')
+        ids = {
+            'jobs': made('/jobs', job_doc('p1_host1'), 'job_id'),
+            'actions': made('/actions', ACTION, 'action_id'),
+            'sessions': made('/sessions', SESSION, 'session_id'),
+            'backups': made('/backups', backup_metadata(), 'backup_id'),
+            'clients': 'p1_host1', 'clusters': 'c1'}
+        return ids
+
+
+ACTION = {'freezer_action': {'action': 'backup', 'mode': 'fs',
+                             'path_to_backup': '/srv', 'backup_name': 'b',
+                             'container': 'c'}, 'max_retries': 3}
+SESSION = {'description': 's', 'hold_off': 30,
+           'schedule': {'schedule_interval': '1 days'}}
+
+
+def valid_body(method, path, resource, ids):
+    """A body the route accepts, to be mutated (None: the route reads none
+    or a search filter)."""
+    kind = getattr(resource, 'kind', None)
+    name = type(resource).__name__
+    if name == 'Event':
+        return {'event': 'start'}
+    if name == 'Action':
+        return {'start': {'job_id': ids['jobs'], 'current_tag': 0}}
+    if kind == 'clusters':
+        return ({'name': 'c1', 'disabled_reason': 'why'}
+                if method == 'PUT' else None)
+    full = {'jobs': job_doc('p1_host1'), 'actions': ACTION,
+            'sessions': dict(SESSION, session_tag=0),
+            'backups': backup_metadata(),
+            'clients': client_info('p1_host2')}.get(kind)
+    if method == 'PATCH':
+        return ({'status': 'error'} if kind == 'backups'
+                else {'description': 'patched'})
+    if method in ('POST', 'PUT') and name not in ('Job',):
+        return full
+    return None
+
+
+def fill(path, kind, ids, rng):
+    """The path with its parameters: mostly real ids, else hostile ones."""
+    real = {'{project_id}': 'p1', '{job_id}': ids['jobs'],
+            '{name}': ids['clusters'], '{item_id}': ids.get(kind, 'x')}
+    for template, value in real.items():
+        if template in path:
+            if rng.random() < 0.3:
+                value = rng.choice(hostile.HOSTILE_IDS)
+            path = path.replace(template, value)
+    return path
+
+
+def snapshot(store):
+    """Every stored document, as (kind, canonical JSON, version)."""
+    found = set()
+    for kind in storage.KINDS:
+        for record in store.search(kind, storage.ANY, None, 10000, 0):
+            found.add((kind, json.dumps(record.doc, sort_keys=True),
+                       record.version))
+    return found
+
+
+def contains(stored, sent):
+    """True when everything ``sent`` says is what ``stored`` holds (dicts
+    may hold more keys: PATCH merges)."""
+    if isinstance(sent, dict):
+        return isinstance(stored, dict) and all(
+            k in stored and contains(stored[k], v) for k, v in sent.items())
+    if isinstance(sent, list):
+        return (isinstance(stored, list) and len(stored) == len(sent)
+                and all(contains(a, b) for a, b in zip(stored, sent)))
+    return type(stored) is type(sent) and stored == sent
+
+
+def accepted(kind, method, sent):
+    """What a 2xx create, replace or PATCH says the store now holds."""
+    sent = {k: v for k, v in sent.items() if k not in SERVER_FIELDS}
+    if kind == 'backups' and method == 'POST':
+        meta = {k: v for k, v in sent.items() if k != 'status'}
+        return dict({'backup_metadata': meta},
+                    **({'status': sent['status']} if 'status' in sent
+                       else {}))
+    if kind == 'clients':
+        return {'client': sent}
+    if kind == 'jobs' and isinstance(sent.get('job_schedule'), dict):
+        sent['job_schedule'] = {k: v for k, v in sent['job_schedule'].items()
+                                if k not in STAMPED}
+        sent.pop('job_actions', None)   # action_defaults expand into them
+    return sent
+
+
+def check_answer(resp, what):
+    assert resp.status_code < 500, (what, resp.status_code, resp.text)
+    if resp.status_code >= 400:
+        assert resp.headers['content-type'].startswith('application/json'), (
+            what, resp.text)
+        assert ERROR_KEYS <= set(resp.json), (what, resp.text)
+        assert resp.json['request_id'] == resp.headers[
+            'x-openstack-request-id'], what
+
+
+def check_store(before, after, resp, what, kind, method, path, body):
+    if resp.status_code >= 400:
+        assert after == before, (what, 'a refused request changed the store',
+                                 after ^ before)
+        return
+    if method == 'GET':
+        changed = {entry[0] for entry in after ^ before}
+        assert changed <= {'services', 'clusters'}, (what, changed)
+        return
+    sent = _decoded(body)
+    id_field = ID_FIELDS.get(kind)
+    if not isinstance(sent, dict) or id_field is None or method not in (
+            'POST', 'PUT', 'PATCH') or not _is_document_route(path, method):
+        return
+    doc_id = resp.json.get(id_field) if resp.json else None
+    expected = accepted(kind, method, sent)
+    expected.pop(id_field, None)
+    docs = [json.loads(doc) for k, doc, _v in after if k == kind]
+    mine = [d for d in docs if _stored_id(kind, d) == doc_id]
+    assert mine, (what, 'a 2xx write stored nothing')
+    assert any(contains(d, expected) for d in mine), (
+        what, 'stored is not what was accepted', expected, mine)
+
+
+def _stored_id(kind, doc):
+    if kind == 'clients':
+        return doc.get('client', {}).get('client_id')
+    return doc.get(ID_FIELDS[kind])
+
+
+def _is_document_route(path, method):
+    parts = path.rstrip('/').split('/')
+    depth = len(parts) - (2 if path.startswith('/v1') else 3)
+    return depth == 1 and method == 'POST' or depth == 2 and method in (
+        'PUT', 'PATCH', 'POST')
+
+
+def _decoded(body):
+    try:
+        return json.loads(body)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+@pytest.fixture
+def world(api):
+    return World(api)
+
+
+@pytest.fixture
+def no_tracebacks(caplog):
+    caplog.set_level(logging.ERROR)
+    yield
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not logged, [r.getMessage() for r in logged]
+
+
+def _route_id(route):
+    return '%s %s' % (route[0], route[1])
+
+
+@pytest.mark.parametrize('route', ROUTES, ids=_route_id)
+def test_hostile_requests_on_every_route(api, store, world, no_tracebacks,
+                                         route):
+    method, template, resource = route
+    rng = random.Random('%s %s %s' % (SEED, method, template))
+    version = template.split('/')[1] if template.startswith('/v') else 'v2'
+    ids = world.ids.get(version, world.ids['v2'])
+    valid = valid_body(method, template, resource, ids)
+    before = snapshot(store)
+    for case in range(CASES):
+        path = fill(template, getattr(resource, 'kind', None), ids, rng)
+        body = None
+        if method in ('POST', 'PUT', 'PATCH') or (
+                method == 'GET' and rng.random() < 0.3):
+            body = (hostile.body(rng, valid) if method != 'GET'
+                    else rng.choice(hostile.SEARCHES).encode('utf-8'))
+        query = hostile.query_string(rng, method == 'GET')
+        headers = dict(world.caller('v1').headers,
+                       **hostile.headers(rng, version))
+        what = (case, method, path[:80], (body or b'')[:120], query[:80],
+                headers)
+        resp = api.simulate_request(method, path, body=body, headers=headers,
+                                    query_string=query)
+        check_answer(resp, what)
+        after = snapshot(store)
+        check_store(before, after, resp, what, getattr(resource, 'kind', None),
+                    method, path,
+                    body)
+        before = after
+
+
+def test_the_fuzzer_covers_the_route_table():
+    """New routes are fuzzed without a change here: the list is derived."""
+    paths = {path for _m, path, _r in ROUTES}
+    assert '/v3/{project_id}/clusters/{name}/history' in paths
+    assert '/v1/sessions/{item_id}/jobs/{job_id}' in paths
+    assert len(ROUTES) > 100
