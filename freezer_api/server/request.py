@@ -1,8 +1,8 @@
 """Reading one HTTP/1.x request: request line, header fields and body.
 
 Anything the server answers itself raises ``Refused`` (status, text);
-bytes that are no HTTP at all raise ``NotHttp``; a client that goes away
-in the middle raises ``Gone``.
+bytes that are no HTTP at all raise ``NotHttp``; a client that closes
+between requests raises ``Gone``.
 """
 
 import dataclasses
@@ -39,7 +39,13 @@ class NotHttp(Exception):
 
 
 class Gone(Exception):
-    """The client closed its side before a whole request arrived."""
+    """The client closed its side before sending another request."""
+
+
+def _cut_short():
+    # NOTE: the client may have closed only its sending side and still
+    # read: it gets an answer rather than a silent close.
+    return Refused(400, 'The request ended before it was complete.')
 
 
 @dataclasses.dataclass
@@ -88,7 +94,7 @@ def _line(conn, max_line, too_long):
     except connection.LineTooLong:
         raise Refused(*too_long)
     if not line.endswith(b'\n'):
-        raise Gone()
+        raise _cut_short()
     return line[:-1].rstrip(b'\r')
 
 
@@ -227,7 +233,7 @@ def _body(conn, req, max_line, max_body):
         _continue(conn, req)
         req.body = conn.read_exactly(req.content_length)
         if len(req.body) < req.content_length:
-            raise Gone()
+            raise _cut_short()
 
 
 def _continue(conn, req):
@@ -250,7 +256,7 @@ def _chunked(conn, max_line, max_body):
                           % max_body)
         data = conn.read_exactly(size + 2)
         if len(data) < size + 2:
-            raise Gone()
+            raise _cut_short()
         if data[-2:] != b'\r\n':
             raise Refused(*bad)
         body += data[:-2]

@@ -409,6 +409,14 @@ def test_a_request_that_stops_halfway_gets_408(shared):
     assert doc['code'] == 'freezer.request.timeout'
 
 
+def test_a_request_cut_short_by_a_half_close_gets_400(shared):
+    with contextlib.closing(shared.connect(timeout=10)) as sock:
+        sock.sendall(post_request('cut')[:-3])
+        sock.shutdown(socket.SHUT_WR)
+        assert_json_error(read_all(sock), 400)
+    assert stored_names(shared, 'cut') == []
+
+
 @pytest.mark.parametrize('garbage', [
     b'\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03' + bytes(range(256)),
     b'\x00' * 100,

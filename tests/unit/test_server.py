@@ -110,12 +110,19 @@ def test_binary_noise_is_not_http(pair, raw):
         parse(pair, raw)
 
 
-@pytest.mark.parametrize('raw', [b'', b'GET / HT', b'GET / HTTP/1.1\r\nHo',
+def test_a_client_closing_between_requests_is_gone(pair):
+    with pytest.raises(request.Gone):
+        parse(pair, b'')
+
+
+@pytest.mark.parametrize('raw', [b'GET / HT', b'GET / HTTP/1.1\r\nHo',
+                                 b'\r\n',
                                  b'POST / HTTP/1.1\r\nHost: h\r\n'
                                  b'Content-Length: 5\r\n\r\nab'])
-def test_a_client_gone_halfway_is_gone(pair, raw):
-    with pytest.raises(request.Gone):
+def test_a_request_cut_short_is_refused(pair, raw):
+    with pytest.raises(request.Refused) as caught:
         parse(pair, raw)
+    assert caught.value.status == 400
 
 
 def test_environ_drops_underscore_headers_and_joins_repeats(pair):
