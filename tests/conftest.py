@@ -19,6 +19,7 @@ pytest_plugins = [
     'tests.fixtures.uwsgi',
     'tests.fixtures.apache',
     'tests.fixtures.package',
+    'tests.fixtures.tempest',
 ]
 
 REPO = Path(__file__).resolve().parents[1]
