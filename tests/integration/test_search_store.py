@@ -7,10 +7,14 @@ import uuid
 import pytest
 
 from freezer_api import exception
+from freezer_api.storage import base
 from freezer_api.storage import driver
+from freezer_api.storage.elasticsearch import mappings
 from freezer_api.storage.elasticsearch import store as es_store
 from tests import conftest
 from tests.fixtures import search
+
+P1 = base.Scope(project_id='p1')
 
 
 @pytest.fixture(params=search.FLAVOURS)
@@ -48,8 +52,8 @@ def test_wrong_flavour_is_a_config_error(opensearch_backend):
 def test_unsynced_store_is_unavailable_and_creates_no_index(search_backend):
     prefix = 'unsynced-%s' % uuid.uuid4().hex[:8]
     unsynced = open_store(search_backend, index=prefix)
-    for call in (lambda: unsynced.create('jobs', 'j', {}),
-                 lambda: unsynced.get('jobs', 'j'),
+    for call in (lambda: unsynced.create('jobs', 'j', {}, P1),
+                 lambda: unsynced.get('jobs', 'j', P1),
                  lambda: unsynced.search('jobs'),
                  unsynced.check):
         with pytest.raises(exception.StoreUnavailable, match='db sync'):
@@ -61,20 +65,27 @@ def test_unsynced_store_is_unavailable_and_creates_no_index(search_backend):
 
 
 @pytest.mark.parametrize('doc_id', ['a/b', 'x y?z=1#f', 'ünï', '..', '_doc'])
-def test_odd_ids_round_trip(store, doc_id):
-    store.create('backups', doc_id, {'project_id': 'p1'})
-    assert store.get('backups', doc_id).doc == {'project_id': 'p1'}
+def test_odd_ids_and_owners_round_trip(store, doc_id):
+    odd = base.Scope(project_id='p1/' + doc_id)
+    store.create('backups', doc_id, {'project_id': 'p1'}, P1)
+    store.create('backups', doc_id, {'project_id': 'odd'}, odd)
+    assert store.get('backups', doc_id, P1).doc == {'project_id': 'p1'}
     assert store.replace('backups', doc_id, {'project_id': 'p1', 'x': 1},
-                         1) == 2
-    store.delete('backups', doc_id, version=2)
+                         1, P1) == 2
+    store.delete('backups', doc_id, P1, version=2)
     with pytest.raises(exception.NotFound):
-        store.get('backups', doc_id)
+        store.get('backups', doc_id, P1)
+    assert store.get('backups', doc_id, odd) == base.Record(
+        {'project_id': 'odd'}, 1)
+    assert [r.doc for r in store.search('backups', odd)] == [
+        {'project_id': 'odd'}]
 
 
 def test_offsets_past_the_result_window_use_search_after(store,
                                                          monkeypatch):
     for n in range(23):
-        store.create('backups', 'b%02d' % n, {'project_id': 'p1', 'n': n})
+        store.create('backups', 'b%02d' % n, {'project_id': 'p1', 'n': n},
+                     P1)
     expected = [r.doc['n'] for r in store.search('backups', limit=100)]
     assert expected == list(range(23))
     monkeypatch.setattr(es_store, 'WINDOW', 4)
@@ -97,7 +108,7 @@ def test_other_refresh_policies_also_read_your_writes(search_backend,
                        refresh_interval=interval)
     try:
         for n in range(3):
-            other.create('jobs', 'j%d' % n, {'project_id': 'p1'})
+            other.create('jobs', 'j%d' % n, {'project_id': 'p1'}, P1)
             assert len(other.search('jobs')) == n + 1
     finally:
         other.close()
@@ -113,7 +124,8 @@ def test_wait_for_without_scheduled_refresh_is_refused(search_backend):
 
 def test_write_blocked_index_fails_the_check_and_writes(search_backend, store):
     url = search_backend.server.url
-    index = '%s-jobs-v1' % search_backend.prefix
+    index = '%s-jobs-v%d' % (search_backend.prefix,
+                             mappings.version('jobs'))
     block = {'index': {'blocks': {'write': True}}}
     assert search.http('PUT', '%s/%s/_settings' % (url, index),
                        block)[0] == 200
@@ -121,7 +133,7 @@ def test_write_blocked_index_fails_the_check_and_writes(search_backend, store):
         with pytest.raises(exception.StoreUnavailable, match='write'):
             store.check()
         with pytest.raises(exception.StoreUnavailable):
-            store.create('jobs', 'j1', {'project_id': 'p1'})
+            store.create('jobs', 'j1', {'project_id': 'p1'}, P1)
     finally:
         search.http('PUT', '%s/%s/_settings' % (url, index),
                     {'index': {'blocks': {'write': None}}})

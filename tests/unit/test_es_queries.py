@@ -65,7 +65,8 @@ def test_body_sorts_oldest_first_with_id_and_owner_tiebreak():
     body = queries.search_body(None, None, 7, offset=14)
     assert body['sort'] == [{'created_at': {'order': 'asc'}},
                             {'doc_id': {'order': 'asc'}},
-                            {'owner': {'order': 'asc'}}]
+                            {'owner': {'order': 'asc',
+                                       'unmapped_type': 'keyword'}}]
     assert (body['from'], body['size']) == (14, 7)
     assert 'search_after' not in body and '_source' not in body
 

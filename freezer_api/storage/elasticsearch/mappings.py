@@ -96,8 +96,10 @@ _COMMON = {
 
 #: Oldest first, ties broken by id and owner (together unique): stable
 #: pages while documents are added.
+#: NOTE: ``unmapped_type``: the reindex copy pages through indices of
+#: mapping v1 with this sort, and those have no ``owner``.
 SORT = [{'created_at': {'order': 'asc'}}, {'doc_id': {'order': 'asc'}},
-        {'owner': {'order': 'asc'}}]
+        {'owner': {'order': 'asc', 'unmapped_type': 'keyword'}}]
 
 
 def entry_id(owner, doc_id):
