@@ -259,3 +259,126 @@ def test_the_fuzzer_covers_the_route_table():
     assert '/v3/{project_id}/clusters/{name}/history' in paths
     assert '/v1/sessions/{item_id}/jobs/{job_id}' in paths
     assert len(ROUTES) > 100
+
+
+# -- the reproducers of issue 15, one test each -------------------------------
+
+def refused(caller, store, method, path, body=None, **kwargs):
+    """Send a request that must be refused with a 400 changing nothing;
+    return the error description."""
+    before = snapshot(store)
+    resp = caller.request(method, path, body=body, **kwargs)
+    assert resp.status_code == 400, resp.text
+    check_answer(resp, (method, path))
+    assert snapshot(store) == before
+    return resp.json['description']
+
+
+def item_paths(world, version):
+    ids = world.ids[version]
+    return ['/clients/p1_host1', '/actions/' + ids['actions'],
+            '/sessions/' + ids['sessions']]
+
+
+@pytest.mark.parametrize('version', ['v1', 'v2', 'v3'])
+def test_an_encoded_lone_surrogate_is_400(store, world, no_tracebacks,
+                                          version):
+    caller = world.caller(version)
+    body = b'{"container":"\xed\xa0\x80","hostname":"h","backup_name":"b"}'
+    assert 'surrogates' in refused(caller, store, 'POST', '/backups', body)
+    for path in item_paths(world, version):
+        assert 'surrogates' in refused(caller, store, 'PATCH', path,
+                                       b'{"description":"\xed\xa0\x80"}')
+
+
+@pytest.mark.parametrize('version', ['v1', 'v2', 'v3'])
+def test_an_escaped_lone_surrogate_is_400(store, world, no_tracebacks,
+                                          version):
+    caller = world.caller(version)
+    body = b'{"container":"\\ud800","hostname":"h","backup_name":"b"}'
+    assert 'surrogates' in refused(caller, store, 'POST', '/backups', body)
+    for path in item_paths(world, version):
+        assert 'surrogates' in refused(caller, store, 'PATCH', path,
+                                       b'{"description":"x\\udc00"}')
+
+
+@pytest.mark.parametrize('version', ['v1', 'v2', 'v3'])
+def test_a_number_beyond_a_double_is_400_not_null(store, world,
+                                                  no_tracebacks, version):
+    caller = world.caller(version)
+    create = (b'{"freezer_action": {"action": "backup"}, "a": 1e400}')
+    assert 'finite' in refused(caller, store, 'POST', '/actions', create)
+    for path in item_paths(world, version):
+        assert 'finite' in refused(caller, store, 'PATCH', path,
+                                   b'{"a": 1e400}')
+
+
+@pytest.mark.parametrize('version', ['v1', 'v2', 'v3'])
+@pytest.mark.parametrize('kind', ['backups', 'clients', 'jobs', 'actions',
+                                  'sessions'])
+def test_a_deeply_nested_all_search_is_400(store, world, no_tracebacks,
+                                           version, kind):
+    caller = world.caller(version)
+    search = json.dumps({'match': [{'_all': '[' * 5000}]})
+    assert 'limit' in refused(caller, store, 'GET', '/' + kind, search)
+    assert 'limit' in refused(caller, store, 'GET', '/' + kind,
+                              params={'search': search})
+    nested = json.dumps({'match': [{'_all': '[' * 1000}]})
+    assert 'nest at most 32' in refused(caller, store, 'GET', '/' + kind,
+                                        nested)
+
+
+@pytest.mark.parametrize('digit', ['\u00b2', '\u0663', '\uff11'])
+def test_a_cron_field_with_a_non_ascii_digit_is_400(store, world,
+                                                    no_tracebacks, digit):
+    caller = world.caller('v2')
+    ids = world.ids['v2']
+    refused(caller, store, 'POST', '/jobs', json.dumps(job_doc(
+        job_schedule={'schedule_hour': digit})))
+    refused(caller, store, 'PATCH', '/jobs/' + ids['jobs'], json.dumps(
+        {'job_schedule': {'schedule_hour': digit}}))
+    refused(caller, store, 'PATCH', '/sessions/' + ids['sessions'],
+            json.dumps({'schedule': {'schedule_minute': '1-' + digit}}))
+
+
+def test_a_replace_with_a_5000_digit_version_is_400(store, world,
+                                                    no_tracebacks):
+    caller = world.caller('v3')
+    caller.headers['OpenStack-API-Version'] = 'backup 3.3'
+    job_id = world.ids['v3']['jobs']
+    body = json.dumps(job_doc())[:-1] + ', "version": %s}' % ('9' * 5000)
+    for method in ('PUT', 'POST'):
+        message = refused(caller, store, method, '/jobs/' + job_id, body)
+        assert '64 bits' in message
+
+
+@pytest.mark.parametrize('method, path, kwargs, named', [
+    ('GET', '/jobs', {'params': {'search': '{"match": []}' + ' ' * 9000}},
+     'limit is 8192'),
+    ('GET', '/jobs', {'body': json.dumps({'match': [{'_all': 'x' * 5000}]})},
+     'limit is 4096'),
+    ('GET', '/jobs', {'params': {'limit': '\u0663'}}, 'ASCII digits'),
+    ('GET', '/jobs', {'params': {'offset': '1_0'}}, 'ASCII digits'),
+    ('GET', '/jobs', {'params': {'limit': '9' * 5000}}, 'from 1 to'),
+    ('GET', '/jobs/' + 'x' * 256, {}, 'limit is 255'),
+    ('GET', '/jobs/a%00b', {}, 'control character'),
+    ('POST', '/actions', {'body': '{"freezer_action": {}, "n": %s}'
+                          % ('9' * 20)}, '64 bits'),
+    ('POST', '/actions', {'body': '{"freezer_action": {}, "n": %s}'
+                          % ('[' * 33 + ']' * 33)}, 'nest at most 32'),
+    ('GET', '/jobs', {'headers': {'OpenStack-API-Version': 'backup ' * 100}},
+     'limit is 512'),
+    ('GET', '/jobs', {'headers': {'OpenStack-API-Version': 'backup 3.\u0663'
+                                  .encode('utf-8').decode('latin-1')}},
+     'ASCII digits'),
+    ('PATCH', '/sessions/{session}', {'body': json.dumps(
+        {'schedule': {'schedule_day': ','.join(['1'] * 200)}})},
+     'limit is 256'),
+    ('PUT', '/jobs/a.b', {'body': json.dumps(job_doc())}, 'id in the path'),
+])
+def test_each_limit_is_a_400_that_names_it(store, world, no_tracebacks,
+                                           method, path, kwargs, named):
+    caller = world.caller('v3')
+    caller.headers['OpenStack-API-Version'] = 'backup latest'
+    path = path.format(session=world.ids['v3']['sessions'])
+    assert named in refused(caller, store, method, path, **kwargs)
