@@ -112,6 +112,8 @@ class Server:
                 break
         for worker in self._workers:
             worker.join(max(deadline - time.monotonic(), 0))
+        self._wake_r.close()
+        self._wake_w.close()
 
     # ---------------------------------------------------------- event loop
 
