@@ -4,13 +4,14 @@ strings and headers. Everything is drawn from a ``random.Random`` so that a
 seed names a run exactly.
 """
 
-import collections
 import json
 
 import falcon
 
+from freezer_api import app
 from freezer_api.api import routes
 from freezer_api.api.resources import base
+from freezer_api.objects import hooks
 from tests import conftest
 
 # -- the routes -------------------------------------------------------------
@@ -28,8 +29,11 @@ class _Recorder:
 
 def route_methods():
     """Every ``(method, path template, resource)`` of the route table."""
-    deps = base.Deps(conftest.make_conf(), None,
-                     collections.defaultdict(lambda: None), None, None)
+    conf = conftest.make_conf()
+    no_hooks = hooks.Hooks()
+    # NOTE: resources are built, never called: no store behind them.
+    deps = base.Deps(conf, None, app.documents(conf, None, no_hooks), None,
+                     no_hooks)
     recorder = _Recorder()
     routes.add_routes(recorder, deps)
     found = []
