@@ -3,6 +3,7 @@ documents stay readable by their owner, and ids become unique per owner."""
 
 import io
 import json
+import uuid
 
 import alembic.command
 import pytest
@@ -33,8 +34,8 @@ OLD_ROWS = [
 ]
 
 
-class _Sqlite:
-    name = 'sqlite-migration'
+class _Database:
+    name = 'sql-migration'
 
     def __init__(self, url):
         self.url = url
@@ -54,11 +55,11 @@ def _write_old_database(url):
             seq = conn.execute(sa.text(
                 'INSERT INTO documents (kind, id, project_id, user_id, '
                 'version, time_stamp, body) VALUES (:kind, :id, :project, '
-                ':user, 3, NULL, :body)'), {
+                ':user, 3, NULL, :body) RETURNING seq'), {
                     'kind': kind, 'id': doc_id,
                     'project': fields['project_id'],
                     'user': fields['user_id'],
-                    'body': json.dumps(doc)}).lastrowid
+                    'body': json.dumps(doc)}).scalar_one()
             for term in fields['terms']:
                 conn.execute(sa.text('INSERT INTO document_terms (seq, term) '
                                      'VALUES (:seq, :term)'),
@@ -66,10 +67,32 @@ def _write_old_database(url):
     engine.dispose()
 
 
+def _postgresql_database(request):
+    """A new, empty database on the test PostgreSQL server."""
+    server = sa.engine.make_url(
+        request.getfixturevalue('postgresql_backend').url)
+    name = 'migration_%s' % uuid.uuid4().hex[:8]
+    admin = sa.create_engine(server, isolation_level='AUTOCOMMIT')
+    with admin.connect() as conn:
+        conn.execute(sa.text('CREATE DATABASE %s' % name))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def old_url(request, tmp_path):
+    """The URL of a database at revision 0001_documents, with rows."""
+    if request.param == 'sqlite':
+        url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
+    else:
+        url = _postgresql_database(request)
+    _write_old_database(url)
+    return url
+
+
 @pytest.fixture
-def upgraded(tmp_path):
-    backend = _Sqlite('sqlite:///%s' % (tmp_path / 'old.sqlite'))
-    _write_old_database(backend.url)
+def upgraded(old_url, tmp_path):
+    backend = _Database(old_url)
     conf_file = tmp_path / 'freezer-api.conf'
     conf_file.write_text('[storage]\ndriver = sqlalchemy\n[database]\n'
                          'connection = %s\n' % backend.url)
@@ -84,9 +107,8 @@ def upgraded(tmp_path):
 
 
 def test_sync_moves_an_old_database_to_the_newest_revision(upgraded,
-                                                          tmp_path):
-    conf = conftest.make_conf(_Sqlite('sqlite:///%s'
-                                      % (tmp_path / 'old.sqlite')))
+                                                          old_url):
+    conf = conftest.make_conf(_Database(old_url))
     checked = driver.open_manager(conf)
     try:
         assert checked.is_current()
