@@ -6,6 +6,7 @@ serve (v3 is v2 plus microversions, ``api/microversion.py``), and v3 adds the
 cluster API (``api/resources/cluster.py``).
 """
 
+from freezer_api.api import openapi
 from freezer_api.api.resources import action
 from freezer_api.api.resources import backup
 from freezer_api.api.resources import client
@@ -15,8 +16,11 @@ from freezer_api.api.resources import job
 from freezer_api.api.resources import session
 from freezer_api.api.resources import version
 
+#: The OpenAPI document of every route (``api/openapi.py``).
+OPENAPI_PATH = '/openapi.json'
+
 #: Paths that need no authentication.
-PUBLIC_PATHS = ('/', '/healthcheck', '/health', '/v3')
+PUBLIC_PATHS = ('/', '/healthcheck', '/health', '/v3', OPENAPI_PATH)
 
 #: (path below the version prefix, v1 resource, v2+ resource)
 DOCUMENT_ROUTES = [
@@ -38,20 +42,30 @@ DOCUMENT_ROUTES = [
 PREFIXES = {'v1': '/v1', 'v2': '/v2/{project_id}', 'v3': '/v3/{project_id}'}
 
 
-def add_routes(app, deps, versions=('v1', 'v2', 'v3')):
-    """Add every route of ``versions`` to a falcon App."""
-    app.add_route('/', version.Root([v for v in version.VERSIONS
-                                     if v['id'] in versions]))
+def table(deps, versions=('v1', 'v2', 'v3')):
+    """Every ``(path, resource)`` of ``versions``, in the order added."""
+    found = [('/', version.Root([v for v in version.VERSIONS
+                                 if v['id'] in versions]))]
     probe = health.Health(deps.store)
-    app.add_route('/healthcheck', probe)
-    app.add_route('/health', probe)
+    found += [('/healthcheck', probe), ('/health', probe)]
     for api in versions:
         prefix = PREFIXES[api]
-        app.add_route('/%s' % api,
-                      version.V3() if api == 'v3' else version.Home(api))
+        found.append(('/%s' % api,
+                      version.V3() if api == 'v3' else version.Home(api)))
         for path, v1_class, later_class in DOCUMENT_ROUTES:
             cls = v1_class if api == 'v1' else later_class
-            app.add_route(prefix + path, cls(deps, api))
+            found.append((prefix + path, cls(deps, api)))
     if 'v3' in versions:
         for path, cls in cluster.ROUTES:
-            app.add_route(PREFIXES['v3'] + path, cls(deps, 'v3'))
+            found.append((PREFIXES['v3'] + path, cls(deps, 'v3')))
+    return found
+
+
+def add_routes(app, deps, versions=('v1', 'v2', 'v3')):
+    """Add every route of ``versions`` to a falcon App, and the OpenAPI
+    document of them all at ``/openapi.json``."""
+    document = openapi.Document()
+    routes = table(deps, versions) + [(OPENAPI_PATH, document)]
+    document.describe(routes, PUBLIC_PATHS)
+    for path, resource in routes:
+        app.add_route(path, resource)
