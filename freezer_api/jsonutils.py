@@ -95,9 +95,10 @@ def _check_tree(value):
     while stack:
         item, level = stack.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item):
+            found = _SURROGATE.search(item)
+            if found:
                 raise _Refused('text', ', got a lone \\u%04x escape'
-                               % ord(_SURROGATE.search(item).group()))
+                               % ord(found.group()))
             continue
         if isinstance(item, dict):
             stack.extend((key, level) for key in item)
