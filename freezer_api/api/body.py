@@ -36,3 +36,9 @@ def read_object(req, max_body):
         raise exception.BadRequest('The request body must be a JSON object',
                                    code='freezer.request.not_object')
     return body
+
+
+def media_type(req):
+    """The request's Content-Type without parameters, lower case ('' when
+    there is none)."""
+    return (req.content_type or '').split(';')[0].strip().lower()

@@ -15,6 +15,7 @@ from freezer_api.api.resources import job
 from freezer_api.api.resources import session
 from freezer_api.api.resources import version
 from freezer_api.schemas import cluster as cluster_schemas
+from freezer_api.schemas import common
 from freezer_api.schemas import job as job_schemas
 from freezer_api.schemas import session as session_schemas
 
@@ -50,14 +51,8 @@ def _body(schema, required=True, merge_patch=False):
 
 
 def merge_patch_schema(schema):
-    """The body of an RFC 7386 merge patch over ``schema``: any field may
-    also be null (null removes it)."""
-    patched = {k: v for k, v in schema.items()
-               if k not in ('required', 'properties', 'minProperties')}
-    patched['properties'] = {
-        name: {'anyOf': [prop, {'type': 'null'}]}
-        for name, prop in schema.get('properties', {}).items()}
-    return patched
+    """The body of an RFC 7386 merge patch over ``schema``."""
+    return common.merge_patch_of(schema)
 
 
 def _object_with(*required, **properties):

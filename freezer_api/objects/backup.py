@@ -1,6 +1,8 @@
 """Backups: backup metadata wrapped with its owner."""
 
+from freezer_api import exception
 from freezer_api.objects import documents
+from freezer_api.objects import merge_patch
 from freezer_api.schemas import backup as schemas
 
 #: The status of a backup created without one (upstream's default).
@@ -39,13 +41,17 @@ class Backups(documents.Documents):
     def update(self, realm, doc_id, patch):
         """Set ``status`` and merge ``backup_metadata``; return the view."""
         self.validate(self.patch_schema, patch)
+        if 'backup_metadata' in patch and patch['backup_metadata'] is None:
+            raise exception.InvalidDocument('Invalid backup: '
+                                            'backup_metadata is required')
 
         def change(doc):
             if 'status' in patch:
                 doc['status'] = patch['status']
             if 'backup_metadata' in patch:
                 meta = documents.merge(doc['backup_metadata'],
-                                       patch['backup_metadata'])
+                                       merge_patch.like(
+                                           patch, patch['backup_metadata']))
                 meta.pop('status', None)
                 self.validate(self.create_schema, meta)
                 doc['backup_metadata'] = meta

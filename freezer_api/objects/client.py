@@ -8,6 +8,7 @@ project on v2/v3): two projects register two clients of one client_id.
 
 from freezer_api import exception
 from freezer_api.objects import documents
+from freezer_api.objects import merge_patch
 from freezer_api.objects import realm as realms
 from freezer_api.schemas import client as schemas
 from freezer_api.schemas import common
@@ -122,14 +123,17 @@ class Clients(documents.Documents):
 
     def update(self, realm, doc_id, patch):
         """Merge flat client fields into the registration."""
-        patch = _client_info(patch)
+        patch = merge_patch.like(patch, _client_info(patch))
         self.validate(self.patch_schema, patch)
         if patch.get('client_id', doc_id) != doc_id:
             raise exception.BadRequest('client_id cannot be changed')
 
         def change(doc):
-            info = dict(doc['client'])
-            info.update(patch)
+            if isinstance(patch, merge_patch.MergePatch):
+                info = merge_patch.apply(doc['client'], patch)
+                self.validate(self.create_schema, info)
+            else:
+                info = dict(doc['client'], **patch)
             doc['client'] = info
             return doc, None
 

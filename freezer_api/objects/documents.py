@@ -11,6 +11,7 @@ import time
 import uuid
 
 from freezer_api import exception
+from freezer_api.objects import merge_patch
 from freezer_api.objects import realm as realms
 from freezer_api.objects import search
 from freezer_api.schemas import validate as schema
@@ -23,7 +24,10 @@ def new_id():
 
 def merge(stored, patch):
     """Return ``stored`` with ``patch`` merged in: objects are merged key by
-    key, everything else (lists included) is replaced."""
+    key, everything else (lists included) is replaced; a ``MergePatch``
+    also removes the keys it sets to null (RFC 7386)."""
+    if isinstance(patch, merge_patch.MergePatch):
+        return merge_patch.apply(stored, patch)
     merged = dict(stored)
     for key, value in patch.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -115,6 +119,8 @@ class Documents:
         if not isinstance(body, dict):
             raise exception.BadRequest('The request body must be a JSON '
                                        'object')
+        if isinstance(body, merge_patch.MergePatch):
+            schema_ = merge_patch.schema_of(schema_)
         schema.validate(schema_, body, self.noun)
 
     def create(self, realm, body):
@@ -143,8 +149,9 @@ class Documents:
     def update(self, realm, doc_id, patch):
         """Merge ``patch`` into the document; return the new version."""
         self.validate(self.patch_schema, patch)
-        patch = {k: v for k, v in patch.items()
-                 if k not in self.protected and k != self.id_field}
+        patch = merge_patch.like(patch, {
+            k: v for k, v in patch.items()
+            if k not in self.protected and k != self.id_field})
 
         def change(doc):
             merged = self.merged(realm, doc, patch)

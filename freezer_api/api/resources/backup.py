@@ -19,4 +19,4 @@ class ItemV1(_Backups, base.Show, base.Delete):
 class Item(ItemV1):
     def on_patch(self, req, resp, item_id, project_id=None):
         realm = self.realm(req, self.rule('update'), project_id)
-        resp.media = self.docs.update(realm, item_id, self.body(req))
+        resp.media = self.docs.update(realm, item_id, self.patch_body(req))

@@ -14,9 +14,14 @@ from freezer_api import exception
 from freezer_api.api import body as bodies
 from freezer_api.api import microversion
 from freezer_api.api import params
+from freezer_api.objects import merge_patch
 from freezer_api.objects import realm as realms
 from freezer_api.schemas import common
 from freezer_api.schemas import validate
+
+MERGE_PATCH = 'application/merge-patch+json'
+#: Content-Types of a PATCH ('' is none, as upstream's clients send).
+PATCH_MEDIA_TYPES = ('', falcon.MEDIA_JSON, MERGE_PATCH)
 
 #: What an id given in the path of a replace must be.
 _NEW_ID = {'type': 'object', 'properties': {'id': common.ID}}
@@ -63,6 +68,25 @@ class Resource:
 
     def body(self, req):
         return bodies.read_object(req, self.deps.max_body)
+
+    def patch_body(self, req):
+        """The body of a PATCH: a JSON merge (``application/json`` or no
+        Content-Type, as upstream) or an RFC 7386 merge patch
+        (``application/merge-patch+json``).
+
+        :raises HTTPUnsupportedMediaType: any other Content-Type (415).
+        """
+        media = bodies.media_type(req)
+        if media not in PATCH_MEDIA_TYPES:
+            raise falcon.HTTPUnsupportedMediaType(
+                title='Unsupported media type',
+                description='A PATCH body is %s; not %s' % (
+                    ' or '.join(t for t in PATCH_MEDIA_TYPES if t),
+                    media[:80]))
+        body = self.body(req)
+        if media == MERGE_PATCH:
+            return merge_patch.MergePatch(body)
+        return body
 
     def rule(self, action):
         return '%s:%s' % (self.kind, action)
@@ -149,7 +173,7 @@ class Replace(Resource):
 class Update(Resource):
     def on_patch(self, req, resp, item_id, project_id=None):
         realm = self.realm(req, self.rule('update'), project_id)
-        version = self.docs.update(realm, item_id, self.body(req))
+        version = self.docs.update(realm, item_id, self.patch_body(req))
         resp.media = {self.id_field: item_id, 'version': version}
 
 

@@ -23,10 +23,10 @@ class _Clients:
             doc['service'] = services.client_view(doc['client_id'])
         return doc
 
-    def checked_body(self, req, project_id):
-        """The body; one that makes a client central needs
-        ``clients:create_central`` on top of the route's rule."""
-        body = self.body(req)
+    def checked_body(self, req, project_id, body=None):
+        """The body (read unless given); one that makes a client central
+        needs ``clients:create_central`` on top of the route's rule."""
+        body = self.body(req) if body is None else body
         if _makes_central(body):
             self.realm(req, self.rule('create_central'), project_id)
         return body
@@ -44,6 +44,6 @@ class Item(_Clients, base.Show, base.Update, base.Delete):
         # NOTE: PATCHing is_central in would otherwise let a member turn
         # the project's client into a central one.
         realm = self.realm(req, self.rule('update'), project_id)
-        body = self.checked_body(req, project_id)
+        body = self.checked_body(req, project_id, self.patch_body(req))
         version = self.docs.update(realm, item_id, body)
         resp.media = {self.id_field: item_id, 'version': version}
