@@ -42,6 +42,13 @@ def doc_id(binary, key):
     return '%s:%s' % (binary, digest)
 
 
+def scheduler_key(owner, client_id):
+    """Key of the scheduler service of the client ``client_id`` that
+    ``owner`` (a storage scope) holds: client ids are unique per owner, so
+    two owners' clients of one id are two services."""
+    return '%s %s' % (base.owner_key('clients', owner), client_id)
+
+
 def iso(epoch):
     """An epoch as ISO 8601 UTC text with microseconds, or None."""
     if epoch is None:
@@ -75,18 +82,19 @@ class Services:
         now = self.clock() if now is None else now
         return beat is not None and now - beat <= self.conf.service_down_time
 
-    def heartbeat(self, binary, key, host, cluster=None):
+    def heartbeat(self, binary, key, host, cluster=None, client_id=None):
         """Record that ``key`` of ``binary`` is alive on ``host`` in
-        ``cluster``. A service that joins a cluster creates the cluster
-        record if needed. Returns the service record."""
+        ``cluster`` (a scheduler's record also names its ``client_id``). A
+        service that joins a cluster creates the cluster record if needed.
+        Returns the service record."""
         cluster = cluster or None
         doc, joined = self._beat(doc_id(binary, key), binary, key, host,
-                                 cluster)
+                                 cluster, client_id)
         if joined:
             self.ensure_cluster(cluster, binary, doc['heartbeat'])
         return doc
 
-    def _beat(self, sid, binary, key, host, cluster):
+    def _beat(self, sid, binary, key, host, cluster, client_id=None):
         """Write one heartbeat; return (record, whether it joined
         ``cluster`` just now).
 
@@ -99,6 +107,8 @@ class Services:
             except exception.NotFound:
                 doc = {'binary': binary, 'host': host, 'cluster': cluster,
                        'key': key, 'created_at': now, 'heartbeat': now}
+                if client_id is not None:
+                    doc['client_id'] = client_id
                 try:
                     self.store.create('services', sid, doc)
                 except exception.AlreadyExists:
@@ -146,12 +156,12 @@ class Services:
             must.append(q.condition_term('cluster', cluster))
         return all_records(self.store, 'services', q.Query(tuple(must)))
 
-    def client_view(self, client_id):
-        """The ``service`` a client shows from 3.5: state and heartbeat
-        (null fields before its first heartbeat)."""
+    def client_view(self, owner, client_id):
+        """The ``service`` the client ``client_id`` of ``owner`` shows from
+        3.5: state and heartbeat (null fields before its first heartbeat)."""
         try:
-            doc = self.store.get('services',
-                                 doc_id(SCHEDULER_BINARY, client_id)).doc
+            doc = self.store.get('services', doc_id(
+                SCHEDULER_BINARY, scheduler_key(owner, client_id))).doc
         except exception.NotFound:
             return {'binary': SCHEDULER_BINARY, 'cluster': None,
                     'state': 'down', 'last_heartbeat': None}
@@ -175,16 +185,21 @@ class ServiceHooks(hooks.Hooks):
         self.store = store
         self.services = Services(store, conf, clock)
 
-    def client_registered(self, realm, client_doc):
+    def _client_beat(self, realm, client_doc):
         info = client_doc.get('client') or {}
-        self.services.heartbeat(SCHEDULER_BINARY, info['client_id'],
-                                _client_host(client_doc),
-                                info.get('cluster'))
+        self.services.heartbeat(
+            SCHEDULER_BINARY,
+            scheduler_key(realms.owner(realm), info['client_id']),
+            _client_host(client_doc), info.get('cluster'), info['client_id'])
+
+    def client_registered(self, realm, client_doc):
+        self._client_beat(realm, client_doc)
 
     def client_deleted(self, realm, client_id):
         try:
-            self.store.delete('services',
-                              doc_id(SCHEDULER_BINARY, client_id))
+            self.store.delete('services', doc_id(
+                SCHEDULER_BINARY, scheduler_key(realms.owner(realm),
+                                                client_id)))
         except exception.NotFound:
             pass
 
@@ -193,17 +208,18 @@ class ServiceHooks(hooks.Hooks):
         # report_interval keeps the client up, so a fresh one costs a
         # single read here. A changed ``cluster`` is picked up by the next
         # heartbeat written.
+        # NOTE: the poller's own client only: a project polling with a
+        # central client's id is not that scheduler.
         if not isinstance(client_id, str) or self.services.fresh(
-                SCHEDULER_BINARY, client_id):
+                SCHEDULER_BINARY, scheduler_key(realms.owner(realm),
+                                                client_id)):
             return
-        client_doc = clients.named(self.store, realms.owner(realm),
-                                   client_id)
-        if client_doc is None:
+        try:
+            client_doc = self.store.get('clients', client_id,
+                                        realms.owner(realm)).doc
+        except exception.NotFound:
             return
-        info = client_doc.get('client') or {}
-        self.services.heartbeat(SCHEDULER_BINARY, client_id,
-                                _client_host(client_doc),
-                                info.get('cluster'))
+        self._client_beat(realm, client_doc)
 
     def before_start(self, realm, job_doc):
         cluster = self.cluster_of(realm, job_doc.get('client_id'))

@@ -8,6 +8,7 @@ import pytest
 
 from freezer_api import app
 from freezer_api.objects import service
+from freezer_api.storage import base as storage_base
 from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
@@ -39,9 +40,18 @@ def register(agent, host, cluster=None, project='p1'):
     return '%s_%s' % (project, host)
 
 
+def sid_of(binary, key, project='p1'):
+    """Store id of a service record: a scheduler's by its client's id in
+    ``project``, an API node's by its host."""
+    if binary == service.SCHEDULER_BINARY:
+        key = service.scheduler_key(storage_base.Scope(project_id=project),
+                                    key)
+    return service.doc_id(binary, key)
+
+
 def age(store, binary, key, seconds):
     """Make a service's last heartbeat ``seconds`` old."""
-    sid = service.doc_id(binary, key)
+    sid = sid_of(binary, key)
     record = store.get('services', sid)
     doc = dict(record.doc, heartbeat=time.time() - seconds)
     store.replace('services', sid, doc, record.version)
@@ -143,8 +153,8 @@ def test_state_and_counters_follow_heartbeats(admin, agent, store):
     shown = admin.get('/clusters/c1').json['cluster']
     assert (shown['state'], shown['num_down_hosts']) == ('down', 2)
     # the latest heartbeat is h2's, two minutes old
-    h2 = store.get('services', service.doc_id('freezer-scheduler',
-                                              'p1_h2')).doc['heartbeat']
+    h2 = store.get('services', sid_of('freezer-scheduler',
+                                      'p1_h2')).doc['heartbeat']
     assert shown['last_heartbeat'] == service.iso(h2)
 
 
@@ -159,7 +169,7 @@ def test_polling_jobs_is_a_heartbeat(admin, agent, store):
 
 def test_polls_write_one_heartbeat_per_report_interval(agent, store):
     client_id = register(agent, 'h1', 'c1')
-    sid = service.doc_id('freezer-scheduler', client_id)
+    sid = sid_of('freezer-scheduler', client_id)
     before = store.get('services', sid).version
     for _ in range(3):
         agent.search('/jobs', {'match': [{'client_id': client_id}]})
@@ -202,7 +212,7 @@ def test_deleted_clients_leave_their_cluster(admin, agent, store):
     assert agent.delete('/clients/p1_h2').status_code == 204
     shown = admin.get('/clusters/c1').json['cluster']
     assert (shown['num_hosts'], shown['num_down_hosts']) == (1, 0)
-    assert [r.doc['key'] for r in store.search('services')] == ['p1_h1']
+    assert [r.doc['client_id'] for r in store.search('services')] == ['p1_h1']
 
 
 def test_api_nodes_heartbeat_as_freezer_api(admin, conf, store):
@@ -479,3 +489,21 @@ def test_concurrent_enable_disable_loses_no_update(api, agent):
     assert len(history) == 24
     final = admins[0].get('/clusters/c1').json['cluster']['status']
     assert final == history[-1]['status']
+
+
+def test_one_client_id_in_two_projects_is_two_services(admin, agent, api,
+                                                        store):
+    other = Caller(api, 'v2', user='agent2', project='p2')
+    register(agent, 'h1', 'c1')
+    resp = other.post('/clients', json=client_info('p1_h1', cluster='c2'))
+    assert resp.status_code == 201, resp.text
+    age(store, 'freezer-scheduler', 'p1_h1', 600)
+    clusters = by_name(admin.get('/clusters/detail'))
+    assert (clusters['c1']['num_down_hosts'],
+            clusters['c2']['num_down_hosts']) == (1, 0)
+    assert other.delete('/clients/p1_h1').status_code == 204
+    kept = store.get('services', sid_of('freezer-scheduler', 'p1_h1')).doc
+    assert (kept['client_id'], kept['cluster']) == ('p1_h1', 'c1')
+    clusters = by_name(admin.get('/clusters/detail'))
+    assert (clusters['c1']['num_hosts'], clusters['c2']['num_hosts']) == (
+        1, 0)

@@ -329,10 +329,17 @@ def test_python_api_full_round_as_a_project_member(keystone, ks_freezer_api):
     with pytest.raises(fc_exceptions.ApiClientException) as err:
         outsider.jobs.delete(job_id)
     assert err.value.status_code == 404
-    # Another project may not claim this client_id.
-    with pytest.raises(fc_exceptions.ApiClientException) as err:
-        outsider.clients.create(client_info(client.client_id))
-    assert err.value.status_code == 409
+    # Another project registering the same client_id gets its own client;
+    # this project's registration is untouched.
+    mine = client.clients.get(client.client_id)
+    assert outsider.clients.create(
+        dict(client_info(client.client_id), description='theirs')
+    ) == client.client_id
+    assert outsider.clients.get(client.client_id)['client'][
+        'description'] == 'theirs'
+    assert client.clients.get(client.client_id) == mine
+    outsider.clients.delete(client.client_id)
+    assert client.clients.get(client.client_id) == mine
 
     client.backups.delete(backup_id)
     client.sessions.delete(session_id)

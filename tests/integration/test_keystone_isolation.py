@@ -322,18 +322,30 @@ def test_foreign_ids_are_404_exactly_like_unknown_ids(attacker, victim):
 
 
 @pytest.mark.parametrize('victim', VERSIONS, indirect=True)
-def test_foreign_ids_cannot_be_replaced(attacker, victim):
-    # NOTE: ids are one namespace per kind, so a create-or-replace at an
-    # id another owner holds is refused (409, as upstream) or not found;
-    # what matters is that the victim's document stays as it was.
+def test_replacing_at_a_foreign_id_makes_the_callers_own_document(attacker,
+                                                                  victim):
+    # NOTE: ids are unique within their owner: a create-or-replace at an id
+    # another owner holds creates the caller's own document, answered
+    # exactly like one at an unused id (no existence oracle), and the
+    # victim's document stays as it was (the victim fixture checks).
     bodies = {'actions': ACTION, 'sessions': dict(SESSION, session_tag=0),
               'jobs': job_doc(attacker.client_id)}
     methods = ('POST', 'PUT') if victim.version == 'v3' else ('POST',)
     for kind, body in bodies.items():
         for method in methods:
-            resp = attacker.call(method, '/%s/%s' % (kind, victim.ids[kind]),
-                                 copy.deepcopy(body))
-            assert resp.status_code in (404, 409), (kind, resp.text)
+            answers = []
+            for doc_id in (victim.ids[kind], uuid.uuid4().hex):
+                item = '/%s/%s' % (kind, doc_id)
+                resp = attacker.call(method, item, copy.deepcopy(body))
+                assert resp.status_code == 201, (kind, method, resp.text)
+                answers.append(resp.json())
+                mine = attacker.call('GET', item)
+                assert mine.status_code == 200, mine.text
+                assert_owned_by(mine.json(), attacker)
+                assert attacker.call('DELETE', item).status_code == 204
+            foreign, unknown = answers
+            assert sorted(foreign) == sorted(unknown), (kind, method)
+            assert foreign.get('version') == unknown.get('version')
 
 
 @pytest.mark.parametrize('victim', VERSIONS, indirect=True)
@@ -363,12 +375,13 @@ def assert_owned_by(doc, owner):
 
 @pytest.mark.parametrize('victim', VERSIONS, indirect=True)
 def test_lists_never_show_foreign_documents(attacker, victim):
-    for kind, doc_id in victim.ids.items():
+    for kind in victim.ids:
         listed = attacker.call('GET', '/%s?limit=1000' % kind)
         assert listed.status_code == 200, listed.text
         shown = {d[kind[:-1] + '_id'] for d in listed.json()[kind]}
         assert attacker.ids[kind] in shown
-        assert doc_id not in shown
+        # NOTE: the attacker may hold a document of its own under the
+        # victim's id (ids are unique per owner): ownership is what counts.
         for doc in listed.json()[kind]:
             assert_owned_by(doc, attacker)
     keystone = attacker.api.keystone
@@ -378,13 +391,12 @@ def test_lists_never_show_foreign_documents(attacker, victim):
                    {'match': [{'user_id': keystone.user(victim.user).id}]},
                    {'match_not': [{'project_id': keystone.project_id(
                        attacker.project)}]}):
-        for kind, doc_id in victim.ids.items():
+        for kind in victim.ids:
             searched = attacker.call('GET', '/%s?limit=1000' % kind, search)
             assert searched.status_code == 200, searched.text
             # NOTE: the attacker's own documents may match (a bare key
             # matches at any depth, in backup metadata too): only they.
             for doc in searched.json()[kind]:
-                assert doc[kind[:-1] + '_id'] != doc_id, (kind, search)
                 assert_owned_by(doc, attacker)
 
 

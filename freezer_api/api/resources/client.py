@@ -2,6 +2,7 @@
 
 from freezer_api.api import microversion
 from freezer_api.api.resources import base
+from freezer_api.storage import base as storage_base
 
 
 def _makes_central(body):
@@ -20,7 +21,10 @@ class _Clients:
     def shown(self, req, doc):
         if microversion.wants(req, '3.5'):
             services = self.deps.documents['clusters'].services
-            doc['service'] = services.client_view(doc['client_id'])
+            # NOTE: from 3.5 only, so the client is its project's (v3).
+            doc['service'] = services.client_view(
+                storage_base.Scope(project_id=doc['project_id']),
+                doc['client_id'])
         return doc
 
     def checked_body(self, req, project_id, body=None):
