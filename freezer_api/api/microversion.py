@@ -29,6 +29,7 @@ VERSIONS = [
     '3.6',  # Unknown query parameters of lists are refused with 400.
     '3.7',  # Clusters API: list, detail, show, enable, disable.
     '3.8',  # GET clusters/{name}/history: every enable and disable.
+    '3.9',  # GET clusters/{name}/services: the cluster's members.
 ]
 MIN_VERSION = VERSIONS[0]
 MAX_VERSION = VERSIONS[-1]

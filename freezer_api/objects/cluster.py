@@ -145,6 +145,33 @@ class Clusters:
         view = self.view(doc, self.services.members(binary, name))
         return {k: view[k] for k in UPDATE_FIELDS}
 
+    def topology(self, name, binary):
+        """The members of one cluster (Patroni's ``/cluster``), oldest
+        first: ``host``, ``binary``, ``state`` (the rule of ``is_up``),
+        ``last_heartbeat``, ``created_at``, and ``client_id`` for
+        schedulers.
+
+        :raises NotFound: no such cluster.
+        """
+        self._record(name, binary)
+        now = self.services.clock()
+        shown = []
+        for member in sorted(self.services.members(binary, name),
+                             key=lambda m: (m.get('created_at') or 0,
+                                            m.get('host') or '')):
+            view = {'host': member.get('host'), 'binary': member['binary'],
+                    'state': 'up' if self.services.is_up(member, now)
+                    else 'down',
+                    'last_heartbeat': services_mod.iso(
+                        member.get('heartbeat')),
+                    'created_at': services_mod.iso(member.get('created_at'))}
+            if member['binary'] == services_mod.SCHEDULER_BINARY:
+                # NOTE: older records name the client by their key only.
+                view['client_id'] = member.get('client_id',
+                                               member.get('key'))
+            shown.append(view)
+        return shown
+
     def history(self, name, binary):
         """Every enable/disable of a cluster, oldest first.
 

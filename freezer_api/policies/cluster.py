@@ -11,9 +11,11 @@ def list_rules():
                   'List clusters, in summary or in detail.',
                   [('GET', _PATH), ('GET', _PATH + '/detail')]),
         base.rule('clusters:get', base.ADMIN,
-                  'Show a cluster, and its enable/disable history (3.8).',
+                  'Show a cluster, its enable/disable history (3.8) and '
+                  'its members (3.9).',
                   [('GET', _PATH + '/{name}'),
-                   ('GET', _PATH + '/{name}/history')]),
+                   ('GET', _PATH + '/{name}/history'),
+                   ('GET', _PATH + '/{name}/services')]),
         base.rule('clusters:update', base.ADMIN,
                   'Enable or disable a cluster.',
                   [('PUT', _PATH + '/enable'), ('PUT', _PATH + '/disable')]),

@@ -1,5 +1,5 @@
 """/v3/{project_id}/clusters: Cinder's cluster API (from 3.7, admin only)
-and the history of a cluster (from 3.8).
+the history of a cluster (from 3.8) and its members (from 3.9).
 
 Policy is checked before the query string or the body is looked at; show,
 enable and disable address one cluster by its exact name and binary
@@ -85,6 +85,18 @@ class History(_Clusters):
         resp.media = {'history': self.docs.history(name, self.binary(req))}
 
 
+class Services(_Clusters):
+    """GET clusters/{name}/services?binary=: the cluster's members."""
+
+    min_version = '3.9'
+    answer_key = 'services'
+
+    def on_get(self, req, resp, name, project_id):
+        self.realm(req, self.rule('get'), project_id)
+        resp.media = {'services': self.docs.topology(name,
+                                                     self.binary(req))}
+
+
 #: Path below the v3 prefix -> resource class.
 ROUTES = [
     ('/clusters', Collection),
@@ -93,4 +105,5 @@ ROUTES = [
     ('/clusters/disable', Disable),
     ('/clusters/{name}', Item),
     ('/clusters/{name}/history', History),
+    ('/clusters/{name}/services', Services),
 ]
