@@ -27,6 +27,7 @@ from freezer_api import policy
 from freezer_api.api import errors
 from freezer_api.api import microversion
 from freezer_api.api import routes
+from freezer_api.api.middleware import activity
 from freezer_api.api.middleware import identity
 from freezer_api.api.middleware import limits
 from freezer_api.api.resources import base
@@ -55,17 +56,21 @@ def documents(conf, store, hooks):
     }
 
 
-def create_falcon_app(conf, store, hooks=None):
+def create_falcon_app(conf, store, hooks=None, lifecycle=None):
     """The bare falcon App (no authentication middleware).
 
     ``hooks`` defaults to the service hooks (client heartbeats, disabled
-    clusters); pass ``objects.hooks.Hooks()`` for none.
+    clusters); pass ``objects.hooks.Hooks()`` for none. ``lifecycle`` (a
+    ``lifecycle.Lifecycle``, a new one by default) is the process state
+    that /status shows and the server drains.
     """
     hooks = hooks or service.ServiceHooks(store, conf)
     deps = base.Deps(conf, policy.Policy(conf),
-                     documents(conf, store, hooks), store, hooks)
+                     documents(conf, store, hooks), store, hooks,
+                     lifecycle)
     app = falcon.App(middleware=[
         identity.Identity(conf, routes.PUBLIC_PATHS),
+        activity.Activity(deps.lifecycle, routes.QUIET_PATHS),
         limits.Limits(conf, exempt_accept_paths=routes.PUBLIC_PATHS),
         microversion.Microversion(),
     ])
@@ -106,9 +111,9 @@ def _with_auth_token(app, conf):
     return PublicBypass(app, protected, routes.PUBLIC_PATHS)
 
 
-def create_app(conf, store, hooks=None):
+def create_app(conf, store, hooks=None, lifecycle=None):
     """The full WSGI application for ``conf`` over ``store``."""
-    app = create_falcon_app(conf, store, hooks)
+    app = create_falcon_app(conf, store, hooks, lifecycle)
     wsgi = app
     if conf.auth_strategy == 'keystone':
         wsgi = _with_auth_token(app, conf)

@@ -225,9 +225,10 @@ class Microversion:
         if allow and resource is not None:
             # NOTE: falcon's own OPTIONS and 405 list every responder,
             # masked ones too; list those of this version only.
-            extra = ['OPTIONS'] if 'OPTIONS' in allow else []
-            resp.set_header('Allow', ', '.join(
-                allowed_methods(resource, req) + extra))
+            methods = allowed_methods(resource, req)
+            if 'OPTIONS' in allow and 'OPTIONS' not in methods:
+                methods.append('OPTIONS')
+            resp.set_header('Allow', ', '.join(methods))
         if not _is_v3(req.path):
             return
         version = of(req)

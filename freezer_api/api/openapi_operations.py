@@ -13,6 +13,7 @@ from freezer_api.api.resources import cluster
 from freezer_api.api.resources import health
 from freezer_api.api.resources import job
 from freezer_api.api.resources import session
+from freezer_api.api.resources import status
 from freezer_api.api.resources import version
 from freezer_api.schemas import cluster as cluster_schemas
 from freezer_api.schemas import common
@@ -213,6 +214,18 @@ PLAIN = [
         'content': {JSON: {'schema': _VERSIONS},
                     'application/json-home': {'schema': _OBJECT}}}}),
     (health.Health, _probe),
+    (status._Probe, _probe),
+    (status.Status, lambda m: {'200': _json(_object_with(
+        'state', 'start_time', 'version', 'host', 'cluster', 'pid',
+        'store', 'min_version', 'max_version',
+        state={'enum': ['init', 'running', 'degraded', 'draining']},
+        start_time={'type': 'string'}, last_active={'type': 'string'},
+        version={'type': ['string', 'null']}, host={'type': 'string'},
+        cluster={'type': ['string', 'null']}, pid={'type': 'integer'},
+        store=_object_with('driver', 'state', driver={'type': 'string'},
+                           state={'type': 'string'},
+                           latency_ms={'type': ['number', 'null']}),
+        min_version={'type': 'string'}, max_version={'type': 'string'}))}),
 ]
 
 

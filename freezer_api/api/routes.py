@@ -14,13 +14,25 @@ from freezer_api.api.resources import cluster
 from freezer_api.api.resources import health
 from freezer_api.api.resources import job
 from freezer_api.api.resources import session
+from freezer_api.api.resources import status
 from freezer_api.api.resources import version
+from freezer_api.objects import readiness
 
 #: The OpenAPI document of every route (``api/openapi.py``).
 OPENAPI_PATH = '/openapi.json'
 
+#: Health checks for load balancers (``api/resources/status.py``).
+LIVE_PATH = '/health/live'
+READY_PATH = '/health/ready'
+STATUS_PATH = '/status'
+
 #: Paths that need no authentication.
-PUBLIC_PATHS = ('/', '/healthcheck', '/health', '/v3', OPENAPI_PATH)
+PUBLIC_PATHS = ('/', '/healthcheck', '/health', LIVE_PATH, READY_PATH, '/v3',
+                OPENAPI_PATH)
+
+#: Requests to these are not activity (``last_active`` of /status).
+QUIET_PATHS = ('/healthcheck', '/health', LIVE_PATH, READY_PATH,
+               STATUS_PATH)
 
 #: (path below the version prefix, v1 resource, v2+ resource)
 DOCUMENT_ROUTES = [
@@ -48,6 +60,10 @@ def table(deps, versions=('v1', 'v2', 'v3')):
                                  if v['id'] in versions]))]
     probe = health.Health(deps.store)
     found += [('/healthcheck', probe), ('/health', probe)]
+    ready = readiness.Probe(deps.store, deps.conf)
+    found += [(LIVE_PATH, status.Live(deps.lifecycle)),
+              (READY_PATH, status.Ready(deps.lifecycle, ready)),
+              (STATUS_PATH, status.Status(deps, deps.lifecycle, ready))]
     for api in versions:
         prefix = PREFIXES[api]
         found.append(('/%s' % api,

@@ -9,6 +9,7 @@ from freezer_api.policies import client
 from freezer_api.policies import cluster
 from freezer_api.policies import job
 from freezer_api.policies import session
+from freezer_api.policies import status
 
 
 def list_rules():
@@ -16,4 +17,4 @@ def list_rules():
     return list(itertools.chain(
         base.list_rules(), backup.list_rules(), client.list_rules(),
         job.list_rules(), action.list_rules(), session.list_rules(),
-        cluster.list_rules()))
+        cluster.list_rules(), status.list_rules()))

@@ -11,6 +11,7 @@ from urllib import parse as urlparse
 import falcon
 
 from freezer_api import exception
+from freezer_api import lifecycle as lifecycles
 from freezer_api.api import body as bodies
 from freezer_api.api import microversion
 from freezer_api.api import params
@@ -30,12 +31,14 @@ _NEW_ID = {'type': 'object', 'properties': {'id': common.ID}}
 class Deps:
     """What resources need: config, policy, document rules, store."""
 
-    def __init__(self, conf, policy, documents, store, hooks):
+    def __init__(self, conf, policy, documents, store, hooks,
+                 lifecycle=None):
         self.conf = conf
         self.policy = policy
         self.documents = documents
         self.store = store
         self.hooks = hooks
+        self.lifecycle = lifecycle or lifecycles.Lifecycle()
         self.max_body = conf.oslo_middleware.max_request_body_size
 
 

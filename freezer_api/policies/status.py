@@ -1,0 +1,15 @@
+"""Rules of the operations endpoints: /status and /metrics."""
+
+from freezer_api.policies import base
+
+
+def list_rules():
+    return [
+        base.rule('status:get', base.ADMIN_OR_SERVICE,
+                  'Show the state of this API process and of its store.',
+                  [('GET', '/status')]),
+        base.rule('metrics:get', base.ADMIN_OR_SERVICE,
+                  'Read the Prometheus metrics of the API (unless '
+                  '[metrics] public is set).',
+                  [('GET', '/metrics'), ('GET', '/metrics.json')]),
+    ]
