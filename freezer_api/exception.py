@@ -29,6 +29,19 @@ class InvalidDocument(BadRequest):
     code = 'freezer.document.invalid'
 
 
+class InvalidMarker(BadRequest):
+    """The ``marker`` of a list names no document of that list."""
+
+    code = 'freezer.request.invalid_marker'
+
+    def __init__(self, marker):
+        # NOTE: one answer whether the id never existed, was deleted or is
+        # another owner's: the message must not tell them apart.
+        super().__init__('Invalid marker %r: no single document of this '
+                         'list has that id' % marker[:255])
+        self.marker = marker
+
+
 class Forbidden(FreezerError):
     """You are not allowed to access this resource."""
 

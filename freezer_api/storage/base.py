@@ -19,6 +19,8 @@ specified by the contract suite in ``tests/storage/``.
 import abc
 import collections
 
+from freezer_api import exception
+
 #: Every kind a store must accept.
 KINDS = ('backups', 'clients', 'jobs', 'actions', 'sessions',
          'services', 'clusters')
@@ -146,14 +148,50 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def search(self, kind, scope=ANY, query=None, limit=10, offset=0):
+    def search(self, kind, scope=ANY, query=None, limit=10, offset=0,
+               marker=None):
         """Return a list of ``Record``s of ``scope`` (of every owner for
         ``ANY``) matching ``query`` (a ``storage.query.Query``), oldest
-        first, paged by limit/offset.
+        first, paged by limit and either offset or ``marker``: the id of
+        a document, the page being the documents after it (see
+        ``after_marker``).
 
         The order is stable: pages never overlap or skip while documents
         are only added.
+
+        :raises InvalidMarker: as ``after_marker``.
         """
+
+    def after_marker(self, kind, scope, marker, offset=0):
+        """Return the sort position a page after ``marker`` starts after,
+        or None without a marker: the one rule of markers for every store.
+
+        The marker is the id of a document of the searched owner (of any
+        owner for ``ANY``, where it must be the only one of that id); it
+        need not match the search's query (it may have changed since the
+        page that ended with it).
+
+        :raises InvalidMarker: no such document (never made, deleted, or
+            another owner's: one answer), or several.
+        :raises ValueError: a marker and an offset (a page starts after
+            one or at the other).
+        """
+        if marker is None:
+            return None
+        if offset:
+            raise ValueError('A page starts after a marker or at an offset, '
+                             'not both')
+        found = self.positions(kind, search_owner(kind, scope), marker)
+        if len(found) != 1:
+            raise exception.InvalidMarker(marker)
+        return found[0]
+
+    @abc.abstractmethod
+    def positions(self, kind, owner, doc_id):
+        """Return the sort positions (the store's own form) of at most two
+        documents of id ``doc_id`` of ``owner`` (an owner key; None: every
+        owner), for ``after_marker``."""
+        raise NotImplementedError
 
     @abc.abstractmethod
     def check(self):

@@ -312,3 +312,117 @@ def test_concurrent_creates_of_one_id_make_one_per_owner(store):
 
 def test_check_passes_on_a_working_store(store):
     store.check()
+
+
+# -- pages after a marker -----------------------------------------------------
+
+def _walk(store, kind, scope=base.ANY, query=None, limit=7, between=None,
+          id_field='job_id'):
+    """Every page after the previous page's last id, until a short one."""
+    seen, marker = [], None
+    while True:
+        page = store.search(kind, scope, query, limit=limit, marker=marker)
+        seen += [r.doc['n'] for r in page]
+        if len(page) < limit:
+            return seen
+        marker = page[-1].doc[id_field]
+        if between:
+            between()
+
+
+def test_marker_pages_never_overlap_or_skip(store):
+    for n in range(23):
+        store.create('jobs', 'j%d' % n, job(n), P1)
+    store.create('jobs', 'other', job(99, project='p2'), P2)
+    assert _walk(store, 'jobs', P1) == list(range(23))
+    assert _walk(store, 'jobs', P1, limit=23) == list(range(23))
+
+
+def test_marker_after_the_last_document_is_an_empty_page(store):
+    for n in range(3):
+        store.create('jobs', 'j%d' % n, job(n), P1)
+    assert store.search('jobs', P1, marker='j2') == []
+    assert [r.doc['n'] for r in store.search('jobs', P1, marker='j0')] \
+        == [1, 2]
+
+
+def test_marker_pages_stay_stable_while_documents_are_added(store):
+    for n in range(20):
+        store.create('jobs', 'j%d' % n, job(n), P1)
+    added = iter(range(100, 200))
+
+    def add_two():
+        for _ in range(2):
+            n = next(added)
+            store.create('jobs', 'j%d' % n, job(n), P1)
+
+    seen = _walk(store, 'jobs', P1, limit=5, between=add_two)
+    assert len(seen) == len(set(seen))
+    assert seen[:20] == list(range(20))
+    # NOTE: documents added while walking come after the first ones (oldest
+    # first), so the walk reaches every one of them too.
+    assert seen[20:] == list(range(100, next(added)))
+
+
+def test_marker_of_an_unknown_or_foreign_id_is_refused_alike(store):
+    store.create('jobs', 'mine', job(1), P1)
+    store.create('jobs', 'theirs', job(2, project='p2'), P2)
+    store.create('jobs', 'gone', job(3), P1)
+    store.delete('jobs', 'gone', P1)
+    errors = {}
+    for marker in ('never', 'theirs', 'gone'):
+        with pytest.raises(exception.InvalidMarker) as caught:
+            store.search('jobs', P1, marker=marker)
+        errors[marker] = str(caught.value).replace(repr(marker), 'M')
+    assert len(set(errors.values())) == 1
+    # a user's documents are another owner than the project's
+    with pytest.raises(exception.InvalidMarker):
+        store.search('jobs', U1, marker='mine')
+    with pytest.raises(exception.InvalidMarker):
+        store.search('backups', P1, marker='mine')
+
+
+def test_marker_pages_keep_search_filters(store):
+    for n in range(12):
+        store.create('jobs', 'j%d' % n,
+                     job(n, status=('done', 'todo')[n % 2]), P1)
+    todo = q.Query(must=[q.condition_term('status', 'todo')])
+    assert _walk(store, 'jobs', P1, todo, limit=2) == [1, 3, 5, 7, 9, 11]
+    # a marker that no longer matches still marks its place in the order
+    store.replace('jobs', 'j5', job(5, status='done'), 1, P1)
+    found = store.search('jobs', P1, todo, limit=2, marker='j5')
+    assert [r.doc['n'] for r in found] == [7, 9]
+    # and a marker that never matched the filter does too
+    found = store.search('jobs', P1, todo, limit=2, marker='j4')
+    assert [r.doc['n'] for r in found] == [7, 9]
+
+
+def test_marker_pages_keep_time_filters(store):
+    for n in range(10):
+        store.create('backups', 'b%d' % n, {
+            'project_id': 'p1', 'n': n, 'backup_id': 'b%d' % n,
+            'backup_metadata': {'time_stamp': 1000 + n}}, P1)
+    window = q.Query(time_after=1002, time_before=1008)
+    assert _walk(store, 'backups', P1, window, limit=3,
+                 id_field='backup_id') == list(range(2, 9))
+    found = store.search('backups', P1, q.Query(time_before=1004), limit=3,
+                         marker='b2')
+    assert [r.doc['n'] for r in found] == [3, 4]
+
+
+def test_marker_in_a_search_of_every_owner(store):
+    for n, owner in enumerate((P1, P2, P1, P2)):
+        store.create('jobs', 'j%d' % n, job(n), owner)
+    assert [r.doc['n'] for r in store.search('jobs', marker='j1')] == [2, 3]
+    assert _walk(store, 'jobs', limit=1) == [0, 1, 2, 3]
+    # an id two owners hold marks no single place
+    store.create('jobs', 'j1', job(9), P1)
+    with pytest.raises(exception.InvalidMarker):
+        store.search('jobs', marker='j1')
+    assert [r.doc['n'] for r in store.search('jobs', P1, marker='j1')] == []
+
+
+def test_marker_and_offset_are_not_combined(store):
+    store.create('jobs', 'j1', job(1), P1)
+    with pytest.raises(ValueError):
+        store.search('jobs', P1, marker='j1', offset=1)

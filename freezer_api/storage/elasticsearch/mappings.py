@@ -102,6 +102,12 @@ SORT = [{'created_at': {'order': 'asc'}}, {'doc_id': {'order': 'asc'}},
         {'owner': {'order': 'asc', 'unmapped_type': 'keyword'}}]
 
 
+def sort_values(entry):
+    """Return ``entry``'s values of ``SORT``, in its order: what a search
+    after that entry sends as ``search_after``."""
+    return [entry['created_at'], entry['doc_id'], entry['owner']]
+
+
 def entry_id(owner, doc_id):
     """Return the ``_id`` of ``owner``'s document ``doc_id``.
 

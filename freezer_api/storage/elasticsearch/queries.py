@@ -55,3 +55,12 @@ def search_body(owner, query, size, offset=0, search_after=None,
     if search_after is not None:
         body['search_after'] = list(search_after)
     return body
+
+
+def positions_body(doc_id):
+    """Return a search request body for the sort fields of at most two
+    entries of id ``doc_id``, of every owner."""
+    return {'query': {'bool': {'filter': [{'term': {'doc_id': doc_id}}]}},
+            '_source': ['created_at', 'doc_id', 'owner'],
+            'size': 2,
+            'track_total_hits': False}

@@ -24,7 +24,9 @@ Consistency, on purpose:
   searches far outnumber their writes;
 * search sorts oldest first (``created_at``, then ``doc_id`` and
   ``owner``); offsets
-  past ``index.max_result_window`` are reached with ``search_after``.
+  past ``index.max_result_window`` are reached with ``search_after``,
+  walking there; a page after a marker is one ``search_after`` request
+  from the marker entry's own sort values.
 """
 
 import functools
@@ -171,12 +173,13 @@ class EsStore(base.Store):
         return found['hits']['hits']
 
     @_translate_errors
-    def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0):
+    def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0,
+               marker=None):
         owner = base.search_owner(kind, scope)
+        after = self.after_marker(kind, scope, marker, offset)
         if limit <= 0:
             return []
-        after = None
-        if offset + limit > WINDOW:
+        if after is None and offset + limit > WINDOW:
             after = self._skip(kind, owner, query, offset)
             if after is None:
                 return []
@@ -185,6 +188,18 @@ class EsStore(base.Store):
             owner, query, limit, offset, search_after=after))
         return [base.Record(h['_source']['doc'], h['_source']['version'])
                 for h in hits]
+
+    def positions(self, kind, owner, doc_id):
+        """The sort values of the entries of id ``doc_id``: the owner's
+        by a realtime GET, every owner's by a search on ``doc_id``."""
+        if owner is not None:
+            try:
+                return [mappings.sort_values(self._read(kind, owner,
+                                                        doc_id)[0])]
+            except exception.NotFound:
+                return []
+        return [mappings.sort_values(h['_source'])
+                for h in self._search(kind, queries.positions_body(doc_id))]
 
     def _skip(self, kind, owner, query, offset):
         """Return the sort values of the ``offset``-th hit (1-based), or

@@ -48,9 +48,9 @@ def _owned(stmt, owner):
 
 def _search_statement(shape, owner):
     """The search statement of one shape: owner or every owner, number of
-    terms that must (not) match, time bounds. Every value is a bound
-    parameter."""
-    _name, _every, musts, must_nots, no_after, no_before = shape
+    terms that must (not) match, time bounds, after a marker's ``seq``
+    (keyset: no OFFSET walk). Every value is a bound parameter."""
+    _name, _every, musts, must_nots, no_after, no_before, no_marker = shape
     stmt = _owned(sa.select(_docs.c.body, _docs.c.version).where(
         _docs.c.kind == sa.bindparam('kind')), owner)
     for i in range(musts):
@@ -63,8 +63,18 @@ def _search_statement(shape, owner):
         stmt = stmt.where(_docs.c.time_stamp >= sa.bindparam('time_after'))
     if not no_before:
         stmt = stmt.where(_docs.c.time_stamp <= sa.bindparam('time_before'))
+    if not no_marker:
+        stmt = stmt.where(_docs.c.seq > sa.bindparam('after'))
     return stmt.order_by(_docs.c.seq).limit(sa.bindparam('limit')).offset(
         sa.bindparam('offset'))
+
+
+def _positions_statement(owner):
+    """The ``seq`` of at most two documents of one id (one owner's, or
+    every owner's when ``owner`` is None)."""
+    return _owned(sa.select(_docs.c.seq).where(
+        _docs.c.kind == sa.bindparam('kind'),
+        _docs.c.id == sa.bindparam('id')), owner).limit(2)
 
 
 def _by_id(*columns):
@@ -250,21 +260,31 @@ class SqlStore(base.Store):
             conn.execute(_docs.delete().where(_docs.c.seq == row.seq))
 
     @_translate_errors
-    def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0):
+    def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0,
+               marker=None):
         query = query or q.Query()
         owner = base.search_owner(kind, scope)
+        after = self.after_marker(kind, scope, marker, offset)
         params = dict(owner=owner, kind=kind, limit=limit,
                       offset=offset, time_after=query.time_after,
-                      time_before=query.time_before)
+                      time_before=query.time_before, after=after)
         params.update(('must%d' % i, t) for i, t in enumerate(query.must))
         params.update(('not%d' % i, t) for i, t in enumerate(query.must_not))
         shape = ('search', owner is None, len(query.must),
                  len(query.must_not), query.time_after is None,
-                 query.time_before is None)
+                 query.time_before is None, after is None)
         rows = self._sql.run(shape, lambda: _search_statement(shape, owner),
                              params)
         return [base.Record(_loads(body), version)
                 for body, version in rows]
+
+    def positions(self, kind, owner, doc_id):
+        """The ``seq`` of the documents of id ``doc_id``: the order of
+        every search."""
+        rows = self._sql.run(('positions', owner is None),
+                             lambda: _positions_statement(owner),
+                             {'kind': kind, 'owner': owner, 'id': doc_id})
+        return [row[0] for row in rows]
 
     @_translate_errors
     def check(self):
