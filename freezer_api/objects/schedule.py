@@ -1,100 +1,82 @@
 """Validation of job and session schedules beyond their JSON schema.
 
-Cron-like fields accept what APScheduler's cron trigger accepts: ``*``,
-``*/step``, numbers, ``a-b`` ranges with optional ``/step``, comma lists
-(spaces allowed), day and month names, and in the day field ``last``,
-``last <weekday>`` and ``<nth> <weekday>``. Values out of range are refused,
-numbers are ASCII digits, a field is at most ``MAX_FIELD_LENGTH`` characters.
+freezer-scheduler turns a job's ``job_schedule`` into an APScheduler 3
+trigger: ``schedule_date`` makes a date trigger, else ``schedule_interval``
+an interval trigger, else the cron fields (``schedule_<name>`` for each of
+``CronTrigger``'s field names) a cron trigger. The cron fields are checked
+by APScheduler's own ``CronTrigger``, one field at a time, when they make
+the trigger, so a schedule is accepted if and only if the scheduler can
+build its trigger. Whatever the trigger, a cron field is ASCII and at most
+``MAX_FIELD_LENGTH`` characters.
 """
 
 import datetime
 import re
 
+from apscheduler.triggers.cron import CronTrigger
+
 from freezer_api import exception
 
-_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
-_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep',
-           'oct', 'nov', 'dec']
-
-# field: (min, max, names mapped to numbers)
-_FIELDS = {
-    'schedule_year': (1970, 9999, {}),
-    'schedule_month': (1, 12, {n: i + 1 for i, n in enumerate(_MONTHS)}),
-    # NOTE: the seed README's example puts day names in schedule_day.
-    'schedule_day': (1, 31, {n: i for i, n in enumerate(_DAYS)}),
-    'schedule_week': (1, 53, {}),
-    'schedule_day_of_week': (0, 6, {n: i for i, n in enumerate(_DAYS)}),
-    'schedule_hour': (0, 23, {}),
-    'schedule_minute': (0, 59, {}),
-    'schedule_second': (0, 59, {}),
-}
+_PREFIX = 'schedule_'
+#: The cron fields of a schedule, as freezer-scheduler names them.
+CRON_FIELDS = tuple(_PREFIX + name for name in CronTrigger.FIELD_NAMES)
 
 #: A cron field is at most this many characters.
 MAX_FIELD_LENGTH = 256
 
-_NTH_WEEKDAY = re.compile(r'^(1st|2nd|3rd|4th|5th|last) (%s)$'
-                          % '|'.join(_DAYS))
-# NOTE: ASCII only: '²' passes str.isdigit() and then fails int().
-_NUMBER = re.compile(r'[0-9]{1,9}')
-_RANGE = re.compile(r'^([a-z0-9]+)(?:-([a-z0-9]+))?(?:/([0-9]{1,9}))?$')
 _DATE_FIELDS = ('schedule_date', 'schedule_start_date', 'schedule_end_date',
                 'schedule_time')
+_LETTER = re.compile('[a-z]', re.IGNORECASE)
 
 
-def _value(token, low, high, names, field):
-    token = token.lower()
-    if token in names:
-        return names[token]
-    if not _NUMBER.fullmatch(token):
-        raise exception.InvalidDocument(
-            '%s: %r is not a number or a known name' % (field, token))
-    number = int(token)
-    if not low <= number <= high:
-        raise exception.InvalidDocument(
-            '%s: %d is out of range %d-%d' % (field, number, low, high))
-    return number
-
-
-def _check_part(part, field):
-    low, high, names = _FIELDS[field]
-    if field == 'schedule_day' and (part == 'last'
-                                    or _NTH_WEEKDAY.match(part)):
-        return
-    if part.startswith('*'):
-        if part == '*' or re.match(r'^\*/[1-9][0-9]{0,8}$', part):
-            return
-        raise exception.InvalidDocument('%s: bad expression %r'
-                                        % (field, part))
-    match = _RANGE.match(part)
-    if not match:
-        raise exception.InvalidDocument('%s: bad expression %r'
-                                        % (field, part))
-    start, end, step = match.groups()
-    first = _value(start, low, high, names, field)
-    if end is not None:
-        last = _value(end, low, high, names, field)
-        if last < first:
-            raise exception.InvalidDocument(
-                '%s: range %r runs backwards' % (field, part))
-    if step is not None and int(step) == 0:
-        raise exception.InvalidDocument('%s: step must be positive'
-                                        % field)
-
-
-def check_cron_field(field, value):
-    """Raise ``InvalidDocument`` unless ``value`` is a valid cron field."""
-    text = str(value).strip().lower()
+def _check_text(field, value):
+    text = str(value).strip()
     if len(text) > MAX_FIELD_LENGTH:
         raise exception.InvalidDocument(
             '%s: the expression is %d characters; the limit is %d'
             % (field, len(text), MAX_FIELD_LENGTH))
-    if not text:
-        raise exception.InvalidDocument('%s: empty expression' % field)
-    for part in text.split(','):
-        part = ' '.join(part.split())
-        if not part:
-            raise exception.InvalidDocument('%s: empty list item' % field)
-        _check_part(part, field)
+    # NOTE: APScheduler reads numbers with \d and int(), which take the
+    # digits of every script ('\u0663' is 3); we keep cron fields ASCII.
+    if not text.isascii():
+        raise exception.InvalidDocument(
+            '%s: %r holds a character that is not ASCII' % (field, text))
+
+
+def _trigger_refuses(name, value):
+    """APScheduler's reason for refusing ``value`` as its cron field
+    ``name``, or None when it accepts it."""
+    try:
+        CronTrigger(timezone=datetime.timezone.utc, **{name: value})
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def check_cron_field(field, value):
+    """Raise ``InvalidDocument`` unless freezer-scheduler's ``CronTrigger``
+    accepts ``value`` as the cron field ``field`` (``schedule_hour``...).
+
+    The message names the field and gives APScheduler's reason.
+    """
+    _check_text(field, value)
+    name = field[len(_PREFIX):]
+    reason = _trigger_refuses(name, value)
+    if reason is None:
+        return
+    if (name == 'day' and _LETTER.search(str(value))
+            and _trigger_refuses('day_of_week', value) is None):
+        reason += ('; day names belong in schedule_day_of_week, '
+                   'schedule_day is the day of the month')
+    raise exception.InvalidDocument('%s: %s' % (field, reason))
+
+
+def makes_cron_trigger(schedule):
+    """True when freezer-scheduler builds a cron trigger of ``schedule``:
+    it has cron fields and neither a ``schedule_date`` nor a
+    ``schedule_interval``, which take precedence."""
+    if schedule.get('schedule_date') or schedule.get('schedule_interval'):
+        return False
+    return any(field in schedule for field in CRON_FIELDS)
 
 
 def _check_date(field, value):
@@ -107,10 +89,18 @@ def _check_date(field, value):
 
 
 def check(schedule):
-    """Validate a schedule dict that already passed its JSON schema."""
+    """Validate a schedule dict that already passed its JSON schema.
+
+    :raises InvalidDocument: a date does not parse, the start is after the
+        end, or a cron field is refused (see ``check_cron_field``).
+    """
+    cron = makes_cron_trigger(schedule)
     for field, value in schedule.items():
-        if field in _FIELDS:
-            check_cron_field(field, value)
+        if field in CRON_FIELDS:
+            if cron:
+                check_cron_field(field, value)
+            else:
+                _check_text(field, value)
         elif field in _DATE_FIELDS:
             _check_date(field, value)
     start = schedule.get('schedule_start_date')

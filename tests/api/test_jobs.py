@@ -69,8 +69,13 @@ def test_action_defaults_fill_every_action(alice, registered):
     {'schedule_interval': '2 weeks',
      'schedule_start_date': '2015-06-02T16:20:00',
      'schedule_end_date': '2016-06-02T16:20:00'},
-    {'schedule_month': '1-6, 9-12', 'schedule_day': 'mon, wed, fri',
+    {'schedule_month': '1-6, 9-12', 'schedule_day_of_week': 'mon, wed, fri',
      'schedule_hour': '03', 'schedule_minute': '25'},
+    # NOTE: freezer-scheduler ignores the cron fields of a job with a
+    # schedule_date or a schedule_interval (upstream's tempest suite sends
+    # day names in schedule_day next to a schedule_date).
+    {'schedule_date': '2015-06-02T16:20:00', 'schedule_day': 'mon, wed, fri'},
+    {'schedule_interval': '2 days', 'schedule_minute': '*/61'},
     {'schedule_day_of_week': 'mon-fri', 'schedule_hour': '*/2',
      'schedule_second': '0,30', 'schedule_year': '2030',
      'schedule_week': '1-53/2', 'schedule_day': 'last fri'},
@@ -103,6 +108,21 @@ def test_invalid_schedules_are_400_and_store_nothing(alice, registered,
     resp = alice.post('/jobs', json=job_doc(job_schedule=schedule))
     assert resp.status_code == 400, resp.text
     assert resp.json['code'] == 'freezer.document.invalid'
+    assert alice.get('/jobs').json == {'jobs': []}
+
+
+@pytest.mark.parametrize('schedule, says', [
+    ({'schedule_minute': '*/61'},
+     "schedule_minute: Error validating expression '*/61'"),
+    ({'schedule_hour': '3', 'schedule_day': 'mon, wed, fri'},
+     'schedule_day: Unrecognized expression "mon" for field "day"; '
+     'day names belong in schedule_day_of_week'),
+])
+def test_a_cron_field_the_scheduler_refuses_is_400_naming_it(
+        alice, registered, schedule, says):
+    resp = alice.post('/jobs', json=job_doc(job_schedule=schedule))
+    assert resp.status_code == 400, resp.text
+    assert says in resp.json['description']
     assert alice.get('/jobs').json == {'jobs': []}
 
 
@@ -141,7 +161,10 @@ def test_patch_merges_schedule_and_keeps_the_rest(alice, job_id):
     assert job['job_schedule']['status'] == 'scheduled'
 
 
-def test_patch_invalid_changes_nothing(alice, job_id):
+def test_patch_invalid_changes_nothing(alice, registered):
+    resp = alice.post('/jobs', json=job_doc(
+        job_schedule={'schedule_hour': '3'}))
+    job_id = resp.json['job_id']
     before = alice.get('/jobs/%s' % job_id).json
     resp = alice.patch('/jobs/%s' % job_id,
                        json={'job_schedule': {'schedule_hour': '99'}})
