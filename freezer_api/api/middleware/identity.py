@@ -67,6 +67,8 @@ class Identity:
         header = req.get_header
         roles = header('X-Roles')
         if dev:
+            # NOTE: noauth reads these headers only, as it always did,
+            # with the development identity when they are absent.
             return context.RequestContext(
                 user_id=header('X-User-Id') or DEV_USER_ID,
                 user_name=header('X-User-Name') or DEV_USER_NAME,
@@ -75,19 +77,14 @@ class Identity:
                 roles=_roles(roles) if roles is not None else list(DEV_ROLES),
                 request_id=request_id,
                 global_request_id=_global_request_id(req))
-        return context.RequestContext(
-            auth_token=header('X-Auth-Token'),
-            user_id=header('X-User-Id'),
-            user_name=header('X-User-Name'),
-            project_id=header('X-Project-Id') or header('X-Tenant-Id'),
-            project_name=header('X-Project-Name'),
-            user_domain_id=header('X-User-Domain-Id'),
-            project_domain_id=header('X-Project-Domain-Id'),
-            # NOTE: the token's scope, so that oslo.policy refuses domain-
-            # and system-scoped tokens on rules meant for project tokens
-            # (an admin role on a domain is not freezer's admin).
-            domain_id=header('X-Domain-Id'),
-            system_scope=header('OpenStack-System-Scope'),
+        # NOTE: oslo.context maps every header auth_token sets: the user's
+        # token, identity and scope (domain- and system-scoped tokens are
+        # refused by oslo.policy on project rules), and the service token's
+        # (service_roles, service_user_id...), which policy rules may name.
+        # Roles are normalised as noauth's are (lower case, no blanks).
+        return context.RequestContext.from_environ(
+            req.env,
             roles=_roles(roles or ''),
+            service_roles=_roles(header('X-Service-Roles') or ''),
             request_id=request_id,
             global_request_id=_global_request_id(req))
