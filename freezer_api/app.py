@@ -23,6 +23,7 @@ from oslo_middleware import http_proxy_to_wsgi
 
 from freezer_api import conf as conf_pkg
 from freezer_api import jsonutils
+from freezer_api import metrics
 from freezer_api import policy
 from freezer_api.api import errors
 from freezer_api.api import microversion
@@ -30,6 +31,7 @@ from freezer_api.api import routes
 from freezer_api.api.middleware import activity
 from freezer_api.api.middleware import identity
 from freezer_api.api.middleware import limits
+from freezer_api.api.middleware import metering
 from freezer_api.api.resources import base
 from freezer_api.objects import action
 from freezer_api.objects import backup
@@ -64,14 +66,16 @@ def create_falcon_app(conf, store, hooks=None, lifecycle=None):
     ``lifecycle.Lifecycle``, a new one by default) is the process state
     that /status shows and the server drains.
     """
+    store = metrics.MeteredStore(store)
     hooks = hooks or service.ServiceHooks(store, conf)
     deps = base.Deps(conf, policy.Policy(conf),
                      documents(conf, store, hooks), store, hooks,
                      lifecycle)
     app = falcon.App(middleware=[
-        identity.Identity(conf, routes.PUBLIC_PATHS),
+        metering.Metering(),
+        identity.Identity(conf, routes.PublicPaths(conf)),
         activity.Activity(deps.lifecycle, routes.QUIET_PATHS),
-        limits.Limits(conf, exempt_accept_paths=routes.PUBLIC_PATHS),
+        limits.Limits(conf, exempt_accept_paths=routes.ANY_ACCEPT_PATHS),
         microversion.Microversion(),
     ])
     app.req_options.strip_url_path_trailing_slash = True
@@ -91,7 +95,7 @@ class PublicBypass:
     def __init__(self, app, protected, public_paths):
         self.app = app
         self.protected = protected
-        self.public = frozenset(public_paths)
+        self.public = public_paths
 
     def __call__(self, environ, start_response):
         path = environ.get('PATH_INFO') or '/'
@@ -108,7 +112,7 @@ def _with_auth_token(app, conf):
         'oslo_config_config': conf,
         'delay_auth_decision': True,
     })
-    return PublicBypass(app, protected, routes.PUBLIC_PATHS)
+    return PublicBypass(app, protected, routes.PublicPaths(conf))
 
 
 def create_app(conf, store, hooks=None, lifecycle=None):
@@ -156,4 +160,4 @@ def start_heartbeat(conf, store):
     from a thread; return the ``Heartbeat`` (``.stop()`` ends it)."""
     # NOTE: called by the servers, not by create_app, so that tests decide
     # when (and whether) a process heartbeats.
-    return service.Heartbeat(store, conf).start()
+    return metrics.MeteredHeartbeat(store, conf).start()

@@ -16,6 +16,7 @@ import logging
 import falcon
 
 from freezer_api import exception
+from freezer_api import metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -63,6 +64,10 @@ def to_http(exc):
 
 
 def handle_domain_error(req, resp, exc, params):
+    if type(exc) is exception.Conflict and exc.code == 'freezer.conflict':
+        # NOTE: the plain Conflict is the compare-and-set giving up.
+        metrics.CAS_CONFLICTS.labels(
+            route=req.uri_template or 'unmatched').inc()
     error = to_http(exc)
     if error.status_code >= 500:
         LOG.error('%s %s failed: %s', req.method, req.path, exc.message)

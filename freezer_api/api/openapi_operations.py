@@ -12,6 +12,7 @@ from freezer_api.api.resources import client
 from freezer_api.api.resources import cluster
 from freezer_api.api.resources import health
 from freezer_api.api.resources import job
+from freezer_api.api.resources import metrics
 from freezer_api.api.resources import session
 from freezer_api.api.resources import status
 from freezer_api.api.resources import version
@@ -215,6 +216,10 @@ PLAIN = [
                     'application/json-home': {'schema': _OBJECT}}}}),
     (health.Health, _probe),
     (status._Probe, _probe),
+    (metrics.MetricsJson, lambda m: {'200': _json(_OBJECT)}),
+    (metrics.Metrics, lambda m: {'200': {
+        'description': 'Prometheus text format',
+        'content': {'text/plain': {'schema': {'type': 'string'}}}}}),
     (status.Status, lambda m: {'200': _json(_object_with(
         'state', 'start_time', 'version', 'host', 'cluster', 'pid',
         'store', 'min_version', 'max_version',

@@ -13,6 +13,7 @@ from freezer_api.api.resources import client
 from freezer_api.api.resources import cluster
 from freezer_api.api.resources import health
 from freezer_api.api.resources import job
+from freezer_api.api.resources import metrics
 from freezer_api.api.resources import session
 from freezer_api.api.resources import status
 from freezer_api.api.resources import version
@@ -25,6 +26,7 @@ OPENAPI_PATH = '/openapi.json'
 LIVE_PATH = '/health/live'
 READY_PATH = '/health/ready'
 STATUS_PATH = '/status'
+METRICS_PATHS = ('/metrics', '/metrics.json')
 
 #: Paths that need no authentication.
 PUBLIC_PATHS = ('/', '/healthcheck', '/health', LIVE_PATH, READY_PATH, '/v3',
@@ -32,7 +34,22 @@ PUBLIC_PATHS = ('/', '/healthcheck', '/health', LIVE_PATH, READY_PATH, '/v3',
 
 #: Requests to these are not activity (``last_active`` of /status).
 QUIET_PATHS = ('/healthcheck', '/health', LIVE_PATH, READY_PATH,
-               STATUS_PATH)
+               STATUS_PATH) + METRICS_PATHS
+
+#: Paths whose clients may not accept JSON (Prometheus reads text).
+ANY_ACCEPT_PATHS = PUBLIC_PATHS + METRICS_PATHS
+
+
+class PublicPaths:
+    """``PUBLIC_PATHS``, and the metrics while ``[metrics] public`` is
+    set (read per request: the option is mutable)."""
+
+    def __init__(self, conf):
+        self.conf = conf
+
+    def __contains__(self, path):
+        return path in PUBLIC_PATHS or (
+            path in METRICS_PATHS and self.conf.metrics.public)
 
 #: (path below the version prefix, v1 resource, v2+ resource)
 DOCUMENT_ROUTES = [
@@ -63,7 +80,9 @@ def table(deps, versions=('v1', 'v2', 'v3')):
     ready = readiness.Probe(deps.store, deps.conf)
     found += [(LIVE_PATH, status.Live(deps.lifecycle)),
               (READY_PATH, status.Ready(deps.lifecycle, ready)),
-              (STATUS_PATH, status.Status(deps, deps.lifecycle, ready))]
+              (STATUS_PATH, status.Status(deps, deps.lifecycle, ready)),
+              (METRICS_PATHS[0], metrics.Metrics(deps)),
+              (METRICS_PATHS[1], metrics.MetricsJson(deps))]
     for api in versions:
         prefix = PREFIXES[api]
         found.append(('/%s' % api,

@@ -12,11 +12,12 @@ from freezer_api.conf import centralized_scheduler
 from freezer_api.conf import database
 from freezer_api.conf import default
 from freezer_api.conf import elasticsearch
+from freezer_api.conf import metrics
 from freezer_api.conf import middleware
 from freezer_api.conf import storage
 
 MODULES = (default, api, storage, database, elasticsearch, middleware,
-           centralized_scheduler)
+           centralized_scheduler, metrics)
 
 
 def register_all(conf):

@@ -41,7 +41,8 @@ class Identity:
 
     def __init__(self, conf, public_paths):
         self._noauth = conf.auth_strategy == 'noauth'
-        self._public = frozenset(public_paths)
+        # NOTE: any container: ``routes.PublicPaths`` decides per request.
+        self._public = public_paths
 
     def process_request(self, req, resp):
         request_id = 'req-' + str(uuid.uuid4())
