@@ -4,34 +4,53 @@ Options go before the ``db`` word, as the upstream README says. Every
 failure prints a clear message and exits non-zero.
 """
 
-import argparse
 import sys
+
+from oslo_config import cfg
 
 from freezer_api import conf as conf_pkg
 from freezer_api import exception
 from freezer_api.storage import driver
 
 ACTIONS = ('sync', 'update', 'remove', 'show', 'update-settings')
+# NOTE: the configuration files are the service's (freezer-api.conf in the
+# usual places); only the usage says freezer-manage.
+_PROJECT = 'freezer'
+_SERVICE = 'freezer-api'
+_EPILOG = 'Options go before the "db" word: freezer-manage -y -e db sync'
+
+CLI_OPTS = [
+    cfg.BoolOpt('yes', short='y', default=False,
+                help='Answer yes to every question.'),
+    cfg.BoolOpt('erase', short='e', default=False,
+                help='With sync/update: erase the store first.'),
+]
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog='freezer-manage',
-        description='Manage the freezer-api store.',
-        epilog='Options go before the "db" word: freezer-manage -y -e db '
-               'sync')
-    parser.add_argument('--config-file', action='append', default=[],
-                        help='Configuration file (repeatable).')
-    parser.add_argument('--config-dir', action='append', default=[],
-                        help='Configuration directory (repeatable).')
-    parser.add_argument('-y', '--yes', action='store_true',
-                        help='Answer yes to every question.')
-    parser.add_argument('-e', '--erase', action='store_true',
-                        help='With sync/update: erase the store first.')
-    categories = parser.add_subparsers(dest='category', required=True)
-    db = categories.add_parser('db', help='Store schema and settings.')
+def _add_commands(subparsers):
+    db = subparsers.add_parser('db', help='Store schema and settings.')
     db.add_argument('action', choices=ACTIONS)
-    return parser
+
+
+COMMAND = cfg.SubCommandOpt('category', title='Commands',
+                            handler=_add_commands)
+
+
+def parse(argv):
+    """Return the service's configuration with the command line parsed.
+
+    :raises SystemExit: a bad command line (argparse's usage, status 2).
+    :raises oslo_config.cfg.Error: a configuration file is missing or
+        unreadable.
+    """
+    conf = conf_pkg.register_all(cfg.ConfigOpts())
+    conf.register_cli_opts(CLI_OPTS)
+    conf.register_cli_opt(COMMAND)
+    conf(args=list(argv), project=_PROJECT, prog='freezer-manage',
+         description='Manage the freezer-api store.', epilog=_EPILOG,
+         default_config_files=cfg.find_config_files(_PROJECT, _SERVICE),
+         default_config_dirs=cfg.find_config_dirs(_PROJECT, _SERVICE))
+    return conf
 
 
 def _confirm(question, assume_yes, stdin, stdout):
@@ -43,29 +62,18 @@ def _confirm(question, assume_yes, stdin, stdout):
     return answer in ('y', 'yes')
 
 
-def _conf_args(args):
-    out = []
-    for path in args.config_file:
-        out += ['--config-file', path]
-    for path in args.config_dir:
-        out += ['--config-dir', path]
-    return out
-
-
-def run(args, stdin, stdout):
+def run(conf, stdin, stdout):
     """Run the parsed command; return the exit status."""
-    conf = conf_pkg.make_conf(_conf_args(args), prog='freezer-api')
     manager = driver.open_manager(conf)
-    action = args.action
-    destructive = action == 'remove' or (args.erase
-                                         and action in ('sync', 'update'))
-    if destructive and not _confirm(
+    action = conf.category.action
+    erase = conf.erase and action in ('sync', 'update')
+    if (action == 'remove' or erase) and not _confirm(
             'This erases every document of the %s store. Continue?'
-            % conf.storage.driver, args.yes, stdin, stdout):
+            % conf.storage.driver, conf.yes, stdin, stdout):
         stdout.write('Aborted: nothing was changed.\n')
         return 1
     lines = []
-    if args.erase and action in ('sync', 'update'):
+    if erase:
         lines += manager.remove()
     method = {'sync': manager.sync, 'update': manager.update,
               'remove': manager.remove, 'show': manager.show,
@@ -77,9 +85,13 @@ def run(args, stdin, stdout):
 
 
 def main(argv=None, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr):
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        return run(args, stdin, stdout)
+        conf = parse(sys.argv[1:] if argv is None else argv)
+    except cfg.Error as exc:
+        stderr.write('ERROR: %s\n' % exc)
+        return 1
+    try:
+        return run(conf, stdin, stdout)
     except exception.FreezerError as exc:
         stderr.write('ERROR: %s\n' % exc.message)
     except Exception as exc:  # noqa: B902 - a CLI must not die silently

@@ -1,9 +1,13 @@
-"""Every option of the service, for oslo-config-generator."""
+"""Every option of the service, for oslo-config-generator.
+
+oslo.log's options come from its own ``oslo.log`` namespace (see
+etc/freezer/freezer-config-generator.conf), oslo.policy's from
+``oslo.policy``.
+"""
 
 import itertools
 
 from keystonemiddleware import opts as ksm_opts
-from oslo_log import _options as log_options
 
 from freezer_api import conf as conf_pkg
 
@@ -14,8 +18,7 @@ def list_opts():
     pairs = itertools.chain(
         itertools.chain.from_iterable(m.list_opts()
                                       for m in conf_pkg.MODULES),
-        ksm_opts.list_auth_token_opts(),
-        log_options.list_opts())
+        ksm_opts.list_auth_token_opts())
     for group, opts in pairs:
         groups.setdefault(group or 'DEFAULT', []).extend(opts)
     return sorted(groups.items(), key=lambda kv: (kv[0] != 'DEFAULT', kv[0]))

@@ -59,6 +59,21 @@ def test_manage_options_after_db_are_refused(conf_file):
     assert 'unrecognized arguments' in wrong.stderr
 
 
+def test_manage_usage(conf_file):
+    helped = manage('--help')
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith('usage: freezer-manage ')
+    assert '--yes, -y' in helped.stdout and '--erase, -e' in helped.stdout
+    db = manage('db', '--help')
+    assert db.returncode == 0, db.stderr
+    assert 'usage: freezer-manage db' in db.stdout
+    assert '{sync,update,remove,show,update-settings}' in db.stdout
+    for wrong in ([], ['db'], ['db', 'bogus'], ['nodb', 'sync']):
+        refused = manage('--config-file', str(conf_file), *wrong)
+        assert refused.returncode == 2, wrong
+        assert 'usage: freezer-manage' in refused.stderr
+
+
 def test_manage_update_settings_and_erase(conf_file):
     assert manage('--config-file', str(conf_file), 'db',
                   'sync').returncode == 0
