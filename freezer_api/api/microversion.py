@@ -30,6 +30,7 @@ VERSIONS = [
     '3.7',  # Clusters API: list, detail, show, enable, disable.
     '3.8',  # GET clusters/{name}/history: every enable and disable.
     '3.9',  # GET clusters/{name}/services: the cluster's members.
+    '3.10',  # Lists take ``marker``; ``<kind>_links`` next links carry it.
 ]
 MIN_VERSION = VERSIONS[0]
 MAX_VERSION = VERSIONS[-1]

@@ -35,6 +35,10 @@ LIST_PARAMS = {
                '"time_after": int, "time_before": int}``); it may also be '
                'sent as the JSON body of the GET.'},
     'all_projects': {'type': 'boolean'},
+    'marker': {'type': 'string', 'maxLength': 255,
+               'x-openstack-microversion': '3.10',
+               'description': 'The id of the previous page\'s last '
+               'document: the page holds the documents after it.'},
 }
 
 
@@ -85,9 +89,14 @@ def _list(resource):
     schema = _object_with(resource.kind, **{
         resource.kind: {'type': 'array', 'items': _OBJECT},
         'links': {'type': 'array', 'items': _OBJECT,
-                  'x-openstack-microversion': '3.4'}})
+                  'x-openstack-microversion': '3.4',
+                  'description': 'Up to 3.9.'},
+        '%s_links' % resource.kind: {'type': 'array', 'items': _OBJECT,
+                                     'x-openstack-microversion': '3.10'}})
+    names = resource.list_params + (
+        ('marker',) if resource.api == 'v3' else ())
     return {'summary': 'List %s' % resource.kind,
-            'query': _query(resource.list_params, LIST_PARAMS),
+            'query': _query(names, LIST_PARAMS),
             'responses': {'200': _json(schema)}}
 
 

@@ -7,6 +7,7 @@ from oslo_utils import strutils
 from freezer_api import exception
 from freezer_api import jsonutils
 from freezer_api.api import body as bodies
+from freezer_api.api.middleware import limits
 
 #: Deeper offsets than this are refused rather than sent to the store.
 MAX_OFFSET = 10 ** 9
@@ -37,6 +38,27 @@ def paging(req, conf):
                        conf.api.max_limit)
     offset = _int_param(req, 'offset', 0, 0, MAX_OFFSET)
     return limit, offset
+
+
+def marker(req, offset):
+    """Return the ``marker`` of the query string (None when absent).
+
+    :raises InvalidMarker: it cannot be an id (too long, a control
+        character): the answer of an unknown id, as nothing has it.
+    :raises BadRequest: sent with a non-zero ``offset``.
+    """
+    raw = req.get_param('marker')
+    if raw is None or raw == '':
+        return None
+    try:
+        limits.check_path_param('marker', raw)
+    except exception.BadRequest:
+        raise exception.InvalidMarker(raw)
+    if offset:
+        raise exception.BadRequest(
+            'Send marker or offset, not both: a page starts after the '
+            'marker', code='freezer.request.marker_and_offset')
+    return raw
 
 
 def only(req, allowed):

@@ -137,10 +137,16 @@ class Documents:
         return self.view(realm, self.store.get(self.kind, doc_id,
                                                realms.owner(realm)).doc)
 
-    def list(self, realm, search_filter=None, limit=10, offset=0):
+    def list(self, realm, search_filter=None, limit=10, offset=0,
+             marker=None):
+        """The realm's documents matching the filter, oldest first: a page
+        at ``offset`` or after the document ``marker`` (its id).
+
+        :raises InvalidMarker: see ``storage.base.Store.after_marker``.
+        """
         query = search.parse(search_filter)
         records = self.store.search(self.kind, realm.scope, query, limit,
-                                    offset)
+                                    offset, marker)
         return [self.view(realm, r.doc) for r in records]
 
     def delete(self, realm, doc_id):

@@ -179,8 +179,9 @@ class Jobs(documents.Documents):
         if 'job_actions' in patch or 'client_id' in patch:
             self.check_client(realm, doc)
 
-    def list(self, realm, search_filter=None, limit=10, offset=0):
-        jobs = super().list(realm, search_filter, limit, offset)
+    def list(self, realm, search_filter=None, limit=10, offset=0,
+             marker=None):
+        jobs = super().list(realm, search_filter, limit, offset, marker)
         if self.hooks.active:
             for item in (search_filter or {}).get('match', []):
                 if isinstance(item, dict) and 'client_id' in item:

@@ -17,7 +17,10 @@ CLUSTER = 'cluster1'
 
 
 def _call(api, method, path, body=None, headers=HEADERS):
+    # NOTE: a documented path may carry its query (``?limit=1``).
+    path, _, query = path.partition('?')
     return api.simulate_request(method, path, headers=headers,
+                                query_string=query or None,
                                 body=None if body is None
                                 else json.dumps(body))
 
@@ -47,6 +50,7 @@ def test_the_pages_have_sections():
                          ('PUT', '/disable'),
                          ('GET', '/{cluster_name}/history')]:
         assert (method, prefix + path) in paths
+    assert ('GET', '/v3/{project_id}/clients?limit=1') in paths
 
 
 @pytest.mark.parametrize('section', SECTIONS, ids=lambda s: s.id)

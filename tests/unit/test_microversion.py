@@ -39,7 +39,8 @@ def test_single_versions(value, expected):
 
 
 @pytest.mark.parametrize('value, expected', [
-    ('backup 3.2-3.9', mv.MAX_VERSION),
+    ('backup 3.2-3.9', '3.9'),
+    ('backup 3.2-3.99', mv.MAX_VERSION),
     ('backup 3.2-3.4', '3.4'),
     ('backup 2.0-3.1', '3.1'),
     ('backup 3.3-3.3', '3.3'),

@@ -99,15 +99,22 @@ class Resource:
         return doc
 
 
-def _next_link(req, limit, offset):
-    query = {k: v for k, v in req.params.items() if k != 'offset'}
-    query.update(limit=limit, offset=offset + limit)
+#: Lists take ``marker`` and link by it from this microversion.
+MARKER_VERSION = '3.10'
+
+
+def _next_link(req, dropped, **moved):
+    """The ``next`` link: this request's query without ``dropped``, with
+    ``moved`` (limit, and offset or marker) set."""
+    query = {k: v for k, v in req.params.items() if k not in dropped}
+    query.update(moved)
     return {'rel': 'next', 'href': '%s%s?%s' % (
         req.prefix, req.path, urlparse.urlencode(query, doseq=True))}
 
 
 class List(Resource):
-    #: Query parameters of the list; from 3.6 any other is a 400.
+    #: Query parameters of the list; from 3.6 any other is a 400 (and
+    #: ``marker`` from ``MARKER_VERSION``).
     list_params = ('limit', 'offset', 'search')
 
     def list_realm(self, req, project_id):
@@ -115,17 +122,27 @@ class List(Resource):
 
     def on_get(self, req, resp, project_id=None):
         realm = self.list_realm(req, project_id)
+        by_marker = microversion.wants(req, MARKER_VERSION)
         if microversion.wants(req, '3.6'):
-            params.only(req, self.list_params)
+            params.only(req, self.list_params + (
+                ('marker',) if by_marker else ()))
         limit, offset = params.paging(req, self.deps.conf)
+        marker = params.marker(req, offset) if by_marker else None
         found = self.docs.list(realm, params.search(req, self.deps.max_body),
-                               limit, offset)
+                               limit, offset, marker)
         resp.media = {self.kind: [self.shown(req, doc) for doc in found]}
-        if microversion.wants(req, '3.4'):
-            # NOTE: a full page may be followed by more; a short one not.
-            full = len(found) == limit
-            resp.media['links'] = [_next_link(req, limit, offset)] if (
-                full) else []
+        # NOTE: a full page may be followed by more; a short one not.
+        full = len(found) == limit
+        if by_marker:
+            # NOTE: Nova's and Cinder's shape (``servers_links``): the next
+            # page starts after this page's last document.
+            resp.media['%s_links' % self.kind] = [_next_link(
+                req, ('offset', 'marker'), limit=limit,
+                marker=found[-1][self.id_field])] if full else []
+        elif microversion.wants(req, '3.4'):
+            resp.media['links'] = [_next_link(
+                req, ('offset',), limit=limit,
+                offset=offset + limit)] if full else []
 
 
 class Create(Resource):
