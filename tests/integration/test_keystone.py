@@ -229,3 +229,34 @@ def test_keystone_unreachable_is_never_a_way_in(keystone, tmp_path):
             assert resp.status_code == 401, resp.text
             assert resp.json()['code'] == 'freezer.unauthorized'
             assert http.get(url + '/', timeout=10).status_code == 300
+
+
+def test_a_policy_rule_on_service_roles_with_a_real_service_token(
+        keystone, tmp_path):
+    """A rule naming ``service_roles`` holds only when a service sends its
+    own Keystone token beside the user's (``X-Service-Token``): auth_token
+    validates both, and the request context carries the service's roles."""
+    from tests.fixtures import keystone as fixture
+    policy_file = tmp_path / 'policy.yaml'
+    policy_file.write_text(
+        '"backups:get_all": "role:reader and project_id:%(project_id)s '
+        'and service_roles:service"\n')
+    extra = '[oslo_policy]\npolicy_file = %s\n' % policy_file
+    with fixture.running_api(tmp_path, keystone.authtoken_options(),
+                             extra) as url:
+        path = '%s/v2/%s/backups' % (url, keystone.project_id('project-a'))
+        user = {'X-Auth-Token': keystone.token('member_a')}
+        with requests.Session() as http:
+            alone = http.get(path, headers=user, timeout=30)
+            assert alone.status_code == 403, alone.text
+            assert alone.json()['code'] == 'freezer.policy.forbidden'
+            served = http.get(path, timeout=30, headers=dict(
+                user, **{'X-Service-Token': keystone.token('service')}))
+            assert served.status_code == 200, served.text
+            assert served.json() == {'backups': []}
+            # a service token without the service role, or a bad one,
+            # gives the context no service roles
+            for token in (keystone.token('member_b'), 'not-a-token'):
+                resp = http.get(path, timeout=30, headers=dict(
+                    user, **{'X-Service-Token': token}))
+                assert resp.status_code == 403, (token, resp.text)
