@@ -24,6 +24,15 @@ def page_name(which, big):
     return 'page %s of %s' % (which, size)
 
 
+#: The microversion whose lists take ``marker`` (the v3 requests).
+MARKER_VERSION = {'OpenStack-API-Version': 'backup 3.10'}
+
+
+def marker_name(which, big):
+    """Name of a marker paging scenario: 'page last of 50k by marker'."""
+    return page_name(which, big) + ' by marker'
+
+
 def identity(project):
     return {'X-Identity-Status': 'Confirmed', 'X-User-Id': USER,
             'X-User-Name': 'bench', 'X-Project-Id': project,
@@ -91,6 +100,13 @@ class Thread:
     def call(self, method, path, body=None):
         return self.conn.request(method, '/v2/%s%s' % (self.project, path),
                                  body)
+
+    def call_v3(self, path):
+        """GET ``path`` of v3 at the marker microversion; the decoded
+        body."""
+        return expect(self.conn.request(
+            'GET', '/v3/%s%s' % (self.project, path),
+            headers=MARKER_VERSION), 200)
 
 
 class Bench:
@@ -249,10 +265,49 @@ class Bench:
                                     step))
         return results
 
+    def _walk(self, t):
+        """Every backup id of the big project, walking the next links of
+        pages of 1000; checks none is seen twice and none is missing."""
+        ids, path = [], '/backups?limit=1000'
+        while path:
+            found = t.call_v3(path)
+            ids += [b['backup_id'] for b in found['backups']]
+            links = found['backups_links']
+            path = links and links[0]['href'].split(t.project, 1)[1]
+        if len(ids) != self.big_backups or len(set(ids)) != len(ids):
+            raise RuntimeError('walk by marker: %d ids, %d distinct, not %d'
+                               % (len(ids), len(set(ids)),
+                                  self.big_backups))
+        return ids
+
+    def marker_pages(self):
+        """The first page at 3.10 and the last 100 after its marker."""
+        walker = self.thread(BIG_PROJECT)
+        t0 = time.time()
+        ids = self._walk(walker)
+        walker.close()
+        self.log('  walked %d backups by marker in %.1f s'
+                 % (len(ids), time.time() - t0))
+        last = max(len(ids) - 100, 0)
+        results = []
+        for name, query, want in (
+                (marker_name('first', self.big_backups), '', ids[:100]),
+                (marker_name('last', self.big_backups),
+                 '&marker=%s' % ids[last - 1] if last else '', ids[last:])):
+            def step(t, query=query, want=want):
+                found = t.call_v3('/backups?limit=100' + query)['backups']
+                if [b['backup_id'] for b in (found[0], found[-1])] != [
+                        want[0], want[-1]] or len(found) != len(want):
+                    raise loadgen.StepFailed('wrong page')
+            results.append(self.run(name,
+                                    lambda i: self.thread(BIG_PROJECT),
+                                    step))
+        return results
+
     def all(self):
         """Every scenario, in a fixed order; returns a list of Results."""
         self.register_clients()
         out = [self.post_backup(), self.get_by_id(), self.list_100(),
                self.post_job(), self.job_poll(), self.job_patch(),
                self.session_cycle()]
-        return out + self.pages()
+        return out + self.pages() + self.marker_pages()
