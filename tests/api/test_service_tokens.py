@@ -8,8 +8,6 @@ The same with a real Keystone service token: tests/integration/
 test_keystone.py.
 """
 
-import textwrap
-
 import pytest
 from falcon import testing
 from oslo_policy import opts as policy_opts
@@ -21,10 +19,10 @@ from tests.api.conftest import Caller
 
 # NOTE: a reader may list backups only when a service vouches for the
 # request; a service user named nova-user may list jobs.
-RULES = '''
-    "backups:get_all": "role:reader and project_id:%(project_id)s and service_roles:service"
-    "jobs:get_all": "service_user_id:nova-user"
-    '''
+RULES = (
+    '"backups:get_all": "role:reader and project_id:%(project_id)s and '
+    'service_roles:service"\n'
+    '"jobs:get_all": "service_user_id:nova-user"\n')
 
 
 def _service_headers(user_id='nova-user', roles='service'):
@@ -39,7 +37,7 @@ def _service_headers(user_id='nova-user', roles='service'):
 
 def _app(sql_backend, tmp_path, auth_strategy):
     policy_file = tmp_path / 'policy.yaml'
-    policy_file.write_text(textwrap.dedent(RULES))
+    policy_file.write_text(RULES)
     conf = conftest.make_conf(sql_backend)
     conf.set_override('auth_strategy', auth_strategy)
     for group, group_opts in policy_opts.list_opts():
