@@ -13,6 +13,7 @@ import sys
 
 from freezer_api import app
 from freezer_api import conf as conf_pkg
+from freezer_api.conf import reload
 from freezer_api.server import listener
 from freezer_api.server import loop
 from freezer_api.storage import driver
@@ -43,6 +44,8 @@ def main(argv=None):
     server = loop.Server(application, settings)
     heartbeat = app.start_heartbeat(conf, store)
     signal.signal(signal.SIGTERM, lambda signum, frame: server.stop())
+    # NOTE: SIGHUP re-reads the configuration files (mutable options).
+    signal.signal(signal.SIGHUP, lambda signum, frame: reload.reload(conf))
     LOG.info('freezer-api serving on http://%s:%d (auth_strategy=%s, '
              'storage driver=%s, backlog=%d, %d worker threads, queue %d)',
              conf.bind_host, server.port, conf.auth_strategy,

@@ -5,9 +5,9 @@ from oslo_config import cfg
 GROUP = 'api'
 
 OPTS = [
-    cfg.IntOpt('default_limit', default=10, min=1,
+    cfg.IntOpt('default_limit', default=10, min=1, mutable=True,
                help='Page size of a list when the request gives no limit.'),
-    cfg.IntOpt('max_limit', default=1000, min=1,
+    cfg.IntOpt('max_limit', default=1000, min=1, mutable=True,
                help='Largest page size a list request may ask for.'),
     cfg.IntOpt('max_retries_on_conflict', default=200, min=1,
                help='How often a compare-and-set update is retried when '

@@ -27,9 +27,9 @@ OPTS = [
                help='Name of this API node as a service record.'),
     cfg.StrOpt('cluster', default='',
                help='Cluster this API node belongs to (empty: none).'),
-    cfg.IntOpt('report_interval', default=10, min=1,
+    cfg.IntOpt('report_interval', default=10, min=1, mutable=True,
                help='Seconds between heartbeats of this API node.'),
-    cfg.IntOpt('service_down_time', default=60, min=1,
+    cfg.IntOpt('service_down_time', default=60, min=1, mutable=True,
                help='Seconds without a heartbeat after which a service '
                     'counts as down.'),
 ]
