@@ -96,6 +96,33 @@ def test_offsets_past_the_result_window_use_search_after(store,
         assert found == expected[offset:offset + limit], (offset, limit)
 
 
+def test_a_page_after_a_marker_is_one_search_after_request(store,
+                                                          monkeypatch):
+    for n in range(30):
+        store.create('backups', 'b%02d' % n, {'project_id': 'p1', 'n': n},
+                     P1)
+    # NOTE: a tiny window: a deep offset would walk, a marker must not.
+    monkeypatch.setattr(es_store, 'WINDOW', 4)
+    sent = []
+    request = store.conn.request
+
+    def record(method, path, *args, **kwargs):
+        sent.append((method, path.rsplit('/', 1)[-1], args))
+        return request(method, path, *args, **kwargs)
+
+    monkeypatch.setattr(store.conn, 'request', record)
+    found = store.search('backups', P1, limit=3, marker='b25')
+    assert [r.doc['n'] for r in found] == [26, 27, 28]
+    searches = [args for method, what, args in sent if what == '_search']
+    assert len(searches) == 1
+    body = searches[0][1]
+    assert body['from'] == 0 and body['size'] == 3
+    assert body['search_after'][1:] == ['b25', 'project:p1']
+    # the marker itself: one realtime GET of its entry, no search
+    assert [m for m, what, _ in sent if what not in ('_search',
+                                                     '_refresh')] == ['GET']
+
+
 @pytest.mark.parametrize('policy', ['write', 'wait_for'])
 def test_other_refresh_policies_also_read_your_writes(search_backend,
                                                       policy):

@@ -102,10 +102,14 @@ SORT = [{'created_at': {'order': 'asc'}}, {'doc_id': {'order': 'asc'}},
         {'owner': {'order': 'asc', 'unmapped_type': 'keyword'}}]
 
 
+#: The entry's fields ``SORT`` sorts on, in its order.
+SORT_FIELDS = ('created_at', 'doc_id', 'owner')
+
+
 def sort_values(entry):
     """Return ``entry``'s values of ``SORT``, in its order: what a search
     after that entry sends as ``search_after``."""
-    return [entry['created_at'], entry['doc_id'], entry['owner']]
+    return [entry[field] for field in SORT_FIELDS]
 
 
 def entry_id(owner, doc_id):

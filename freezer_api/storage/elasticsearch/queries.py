@@ -61,6 +61,6 @@ def positions_body(doc_id):
     """Return a search request body for the sort fields of at most two
     entries of id ``doc_id``, of every owner."""
     return {'query': {'bool': {'filter': [{'term': {'doc_id': doc_id}}]}},
-            '_source': ['created_at', 'doc_id', 'owner'],
+            '_source': list(mappings.SORT_FIELDS),
             'size': 2,
             'track_total_hits': False}

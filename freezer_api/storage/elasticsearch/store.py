@@ -103,11 +103,13 @@ class EsStore(base.Store):
             raise exception.AlreadyExists(kind, doc_id)
         return 1
 
-    def _read(self, kind, owner, doc_id):
-        """Return (entry, seq_no, primary_term) of ``owner``'s document."""
+    def _read(self, kind, owner, doc_id, params=None):
+        """Return (entry, seq_no, primary_term) of ``owner``'s document
+        (``params``: of the GET, e.g. the fields of the entry to return)."""
         try:
             found = self.conn.request('GET', self._doc_path(kind, '_doc',
-                                                            owner, doc_id))
+                                                            owner, doc_id),
+                                      params)
         except es_client.NotFoundError as exc:
             if _missing_index(exc):
                 raise
@@ -194,8 +196,9 @@ class EsStore(base.Store):
         by a realtime GET, every owner's by a search on ``doc_id``."""
         if owner is not None:
             try:
-                return [mappings.sort_values(self._read(kind, owner,
-                                                        doc_id)[0])]
+                return [mappings.sort_values(self._read(
+                    kind, owner, doc_id,
+                    {'_source_includes': ','.join(mappings.SORT_FIELDS)})[0])]
             except exception.NotFound:
                 return []
         return [mappings.sort_values(h['_source'])
