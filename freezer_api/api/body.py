@@ -13,10 +13,17 @@ from freezer_api import jsonutils
 def read_json(req, max_body, required=True):
     """Return the decoded JSON body, or None when there is none.
 
-    :raises BadRequest: malformed JSON, beyond ``jsonutils.LIMITS``, or no
-        body where one is required.
+    :raises BadRequest: malformed JSON, beyond ``jsonutils.LIMITS``, a body
+        cut short, or no body where one is required.
     """
-    raw = req.bounded_stream.read(max_body + 1)
+    try:
+        raw = req.bounded_stream.read(max_body + 1)
+    except OSError:
+        # NOTE: uWSGI and mod_wsgi raise it when the client stops sending
+        # before its Content-Length (it may still read the answer).
+        raise exception.BadRequest(
+            'The request body ended before its Content-Length',
+            code='freezer.request.body_incomplete')
     if len(raw) > max_body:
         raise falcon.HTTPContentTooLarge(
             title='Request entity too large',

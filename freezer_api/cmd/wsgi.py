@@ -8,14 +8,20 @@ server's own ``sys.argv`` is never parsed.
 """
 
 import os
+import re
 import threading
+import uuid
 
 from freezer_api import app
+from freezer_api.api import errors
 from freezer_api.cmd import discovery
 from freezer_api import conf as conf_pkg
+from freezer_api import jsonutils
 from freezer_api.storage import driver
 
 
+#: What a WSGI server may pass as SERVER_PROTOCOL (Apache's HTTP/2 too).
+_PROTOCOL = re.compile(r'HTTP/[0-9](\.[0-9])?\Z')
 #: uWSGI options under which it keeps client connections alive itself.
 KEEPALIVE_OPTIONS = ('http-keepalive', 'http11-socket')
 #: uWSGI options under which each worker imports the application itself.
@@ -78,6 +84,37 @@ class ConnectionClose:
         return self.app(environ, start)
 
 
+class WholeRequest:
+    """Refuse, in the one JSON error shape, a "request" without a method,
+    a path or a protocol.
+
+    uWSGI's ``http-socket`` passes a request line it could not parse on to
+    the application: bytes that are no HTTP, or ``GET /`` of HTTP/0.9,
+    with neither ``REQUEST_METHOD`` nor ``PATH_INFO`` (Falcon would fail on
+    it with a KeyError before any error handler of ours runs); a line of
+    more than three words with the rest as ``SERVER_PROTOCOL``
+    (``GET /x HTTP/1.1 x``), which must not be acted on.
+    """
+
+    def __init__(self, wsgi_app):
+        self.app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if ('REQUEST_METHOD' in environ and 'PATH_INFO' in environ
+                and _PROTOCOL.match(environ.get('SERVER_PROTOCOL', ''))):
+            return self.app(environ, start_response)
+        request_id = 'req-' + str(uuid.uuid4())
+        body = jsonutils.dumps(errors.body(
+            400, 'Bad request', 'Malformed request line: expected "METHOD '
+            'target HTTP/1.1".', 'freezer.request.invalid', request_id))
+        start_response('400 Bad Request', [
+            ('Content-Type', 'application/json'),
+            ('Content-Length', str(len(body))),
+            ('x-openstack-request-id', request_id),
+            ('Connection', 'close')])
+        return [body]
+
+
 class PerProcess:
     """The application, built once in each process that serves requests.
 
@@ -100,7 +137,7 @@ class PerProcess:
         with self._lock:
             if self._pid != os.getpid():
                 store = driver.open_store(self.conf)
-                self._app = app.create_app(self.conf, store)
+                self._app = WholeRequest(app.create_app(self.conf, store))
                 self._heartbeat = app.start_heartbeat(self.conf, store)
                 self._pid = os.getpid()
         return self._app

@@ -45,6 +45,10 @@ class Probe:
         self._manager = None
         self._schema = (None, None)     # (checked at, current?)
         self._lock = threading.Lock()
+        # NOTE: one probe at a time per process: two concurrent probes
+        # overwrite the one record, and the loser's compare-and-set or read
+        # back fails, which would report a healthy store as degraded.
+        self._probing = threading.Lock()
 
     def _write_and_read(self):
         sid = service.doc_id(PROBE_BINARY, self.key)
@@ -81,7 +85,8 @@ class Probe:
         """
         started = self.clock()
         try:
-            self._write_and_read()
+            with self._probing:
+                self._write_and_read()
         except exception.FreezerError as exc:
             LOG.warning('Store probe failed: %s', exc.message)
             raise NotReady('degraded', 'store: %s' % exc.message)

@@ -35,7 +35,8 @@ class Handler:
             req = request.read(conn, self.settings.max_header_line,
                                self.settings.max_body)
         except request.Refused as exc:
-            return self._refuse(conn, exc.status, exc.description, started)
+            return self._refuse(conn, exc.status, exc.description, started,
+                                exc.method)
         except socket.timeout:
             return self._refuse(conn, 408, 'The request did not arrive '
                                 'within %g s.' % self.settings.socket_timeout,
@@ -59,9 +60,9 @@ class Handler:
         _log(conn, req.method, req.target, req.protocol, status, started)
         return writer.keep_alive
 
-    def _refuse(self, conn, status, description, started):
+    def _refuse(self, conn, status, description, started, method=None):
         try:
-            conn.send(response.error(status, description))
+            conn.send(response.error(status, description, method))
         except OSError:
             pass
         _log(conn, '-', '-', '-', status, started, description)

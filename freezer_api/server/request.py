@@ -32,6 +32,8 @@ class Refused(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+        #: The request's method once its request line was read.
+        self.method = None
 
 
 class NotHttp(Exception):
@@ -82,9 +84,14 @@ class Request:
 def read(conn, max_line, max_body):
     """Read the next request from ``conn``; return a ``Request``."""
     method, target, version = _request_line(conn, max_line)
-    req = Request(method, target, version, _header_fields(conn, max_line))
-    _frame(req)
-    _body(conn, req, max_line, max_body)
+    try:
+        req = Request(method, target, version,
+                      _header_fields(conn, max_line))
+        _frame(req)
+        _body(conn, req, max_line, max_body)
+    except Refused as exc:
+        exc.method = method
+        raise
     return req
 
 
@@ -120,8 +127,12 @@ def _request_line(conn, max_line):
         raise Refused(400, 'Malformed request line: expected "METHOD '
                            'target HTTP/1.1".')
     method, target, version = parts
-    return (_method(method), _target(target, method),
-            _version(version))
+    try:
+        return (_method(method), _target(target, method),
+                _version(version))
+    except Refused as exc:
+        exc.method = method.decode('latin-1')
+        raise
 
 
 def _method(method):

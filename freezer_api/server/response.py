@@ -38,9 +38,9 @@ _NO_BODY = (204, 304)
 _DIGITS = re.compile(r'[0-9]{1,18}\Z')
 
 
-def error(status, description):
-    """The complete bytes of the server's own JSON error response; the
-    connection is closed after it."""
+def error(status, description, method=None):
+    """The complete bytes of the server's own JSON error response (its
+    head only for a HEAD request); the connection is closed after it."""
     title, code = OWN[status]
     request_id = 'req-' + str(uuid.uuid4())
     body = jsonutils.dumps(errors.body(status, title, description, code,
@@ -52,7 +52,7 @@ def error(status, description):
     if status == 503:
         headers.append(('Retry-After', errors.RETRY_AFTER))
     return head('HTTP/1.1 %d %s' % (status, http.HTTPStatus(status).phrase),
-                headers) + body
+                headers) + (b'' if method == 'HEAD' else body)
 
 
 def head(status_line, headers):
