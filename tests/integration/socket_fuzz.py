@@ -354,7 +354,7 @@ class Case:
             r.raw[:300] for r in self.requests][:3])
 
 
-ROUTES = [r for r in hostile.route_methods()]
+ROUTES = hostile.route_methods()
 CONTENT_TYPES = [b'application/json', b'application/merge-patch+json',
                  b'text/plain', b'application/json; charset=latin-1',
                  b'multipart/form-data; boundary=x', b'',
@@ -645,7 +645,8 @@ def _pipeline_garbage(rng, line, after):
 MUTATIONS = [_method, _protocol_version, _target, _header_section, _framing,
              _framing, _line_endings, _truncate, _flip, _pipeline_garbage]
 
-NOT_HTTP = [b'\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03' + bytes(range(256)),
+NOT_HTTP = [b'\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03'
+            + bytes(range(256)),
             b'\x00' * 100, b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', b'\r\n' * 10,
             bytes(range(256)) * 4]
 

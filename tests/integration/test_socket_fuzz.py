@@ -210,6 +210,26 @@ def backups_of(port, owner):
     return [b['backup_id'] for b in sf._json(resp.body)['backups']]
 
 
+@pytest.mark.parametrize('store_name', stores.selected_backends())
+def test_a_string_longer_than_a_search_term_is_stored_whole(
+        request, tmp_path, store_name):
+    """A 70,000-character backup_name was a 500 on Elasticsearch: the
+    keyword copy of it in the entry's key fields exceeded Lucene's term."""
+    server = start(request, tmp_path, 'freezer-api', store_name)
+    try:
+        doc = {'container': 'c', 'hostname': 'h', 'backup_name': 'x' * 70000}
+        created = sf.call(server.port, 'POST', '/v2/attacker/backups',
+                          sf.ATTACKER, doc)
+        assert created.status == 201, created.body[:300]
+        backup_id = sf._json(created.body)['backup_id']
+        read = sf.call(server.port, 'GET', '/v2/attacker/backups/'
+                       + backup_id, sf.ATTACKER)
+        assert sf._json(read.body)['backup_metadata'] == doc
+    finally:
+        server.stop()
+    assert server.logged_errors() == []
+
+
 def test_uwsgi_body_cut_short_is_a_json_400_not_a_500(uwsgi_server):
     """uWSGI raises OSError reading a body that ends before its
     Content-Length; that was a 500 with a traceback."""
@@ -225,9 +245,9 @@ def test_uwsgi_body_cut_short_is_a_json_400_not_a_500(uwsgi_server):
     assert uwsgi_server.logged_errors() == []
 
 
-@pytest.mark.parametrize('garbage', [b'garbage\r\n\r\n', b'\xff\xfe\xfd\r\n\r\n',
-                                     b'GET /\r\n\r\n'],
-                         ids=['words', 'high-bytes', 'http-0.9'])
+@pytest.mark.parametrize('garbage', [
+    b'garbage\r\n\r\n', b'\xff\xfe\xfd\r\n\r\n', b'GET /\r\n\r\n',
+], ids=['words', 'high-bytes', 'http-0.9'])
 def test_uwsgi_unparsed_request_line_is_a_json_400_not_a_traceback(
         uwsgi_server, garbage):
     """uWSGI hands the application an environ without REQUEST_METHOD or

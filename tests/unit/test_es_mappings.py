@@ -80,3 +80,12 @@ def test_index_names_carry_the_mapping_version():
     for other in ('freezer-jobs', 'freezer-jobs-v1-x', 'freezer-backups-v1',
                   'freezer'):
         assert indices.parse_version('freezer', 'jobs', other) is None
+
+
+def test_a_keyword_longer_than_a_lucene_term_is_left_out_of_key_fields():
+    name = 'x' * (mappings.MAX_KEYWORD_BYTES + 1)
+    doc = {'backup_metadata': {'backup_name': name, 'container': 'c'}}
+    assert mappings.key_fields('backups', doc) == {'container': 'c'}
+    fits = 'x' * mappings.MAX_KEYWORD_BYTES
+    assert mappings.key_fields('backups', {'backup_metadata': {
+        'backup_name': fits}}) == {'backup_name': fits}

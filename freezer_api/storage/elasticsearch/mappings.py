@@ -30,13 +30,17 @@ LONG = {'type': 'long'}
 DOUBLE = {'type': 'double'}
 BOOLEAN = {'type': 'boolean'}
 
+#: Lucene refuses a whole document holding a term longer than this; a
+#: longer string is left out of the key fields (the document keeps it).
+MAX_KEYWORD_BYTES = 32766
 _SCALARS = {'keyword': (str,), 'long': (int,), 'double': (int, float),
             'boolean': (bool,)}
 
 #: Per kind: mapping version (2: entries carry their ``owner``), and typed
 #: key fields (name -> dotted path in the document, mapping). Key fields
 #: are copied only when the document holds a value of the right type
-#: there, so no document is ever refused.
+#: there (a keyword of at most ``MAX_KEYWORD_BYTES``), so no document is
+#: ever refused.
 KINDS = {
     'backups': (2, {
         'backup_name': ('backup_metadata.backup_name', KEYWORD),
@@ -150,6 +154,9 @@ def _lookup(doc, path):
 def _typed(value, spec):
     kinds = _SCALARS[spec['type']]
     if isinstance(value, bool) and bool not in kinds:
+        return None
+    if spec['type'] == 'keyword' and isinstance(value, str) and len(
+            value.encode('utf-8', 'surrogatepass')) > MAX_KEYWORD_BYTES:
         return None
     return value if isinstance(value, kinds) else None
 
