@@ -13,6 +13,7 @@ import sys
 
 from freezer_api import app
 from freezer_api import conf as conf_pkg
+from freezer_api import lifecycle as lifecycles
 from freezer_api.conf import reload
 from freezer_api.server import listener
 from freezer_api.server import loop
@@ -30,6 +31,26 @@ def _is_loopback(host):
         return False
 
 
+def _terminate(conf, lifecycle, server):
+    """SIGTERM: drain for ``graceful_shutdown_timeout`` seconds, then stop;
+    a SIGTERM while draining stops at once."""
+    if lifecycle.draining:
+        LOG.info('SIGTERM while draining: stopping now')
+        server.stop()
+        return
+    lifecycle.drain()
+    seconds = conf.graceful_shutdown_timeout
+    LOG.info('SIGTERM: draining for %d s (/health/ready answers 503), '
+             'then stopping', seconds)
+    server.stop_after(seconds)
+
+
+def _interrupt(lifecycle, server):
+    """SIGINT (Ctrl-C): stop now; the requests in flight still finish."""
+    lifecycle.drain()
+    server.stop()
+
+
 def main(argv=None):
     conf = conf_pkg.make_conf(sys.argv[1:] if argv is None else argv)
     app.setup_logging(conf)
@@ -39,11 +60,15 @@ def main(argv=None):
                   'address.', conf.bind_host)
         return 2
     store = driver.open_store(conf)
-    application = app.create_app(conf, store)
+    lifecycle = lifecycles.Lifecycle()
+    application = app.create_app(conf, store, lifecycle=lifecycle)
     settings = listener.Settings.from_conf(conf)
     server = loop.Server(application, settings)
     heartbeat = app.start_heartbeat(conf, store)
-    signal.signal(signal.SIGTERM, lambda signum, frame: server.stop())
+    signal.signal(signal.SIGTERM,
+                  lambda signum, frame: _terminate(conf, lifecycle, server))
+    signal.signal(signal.SIGINT,
+                  lambda signum, frame: _interrupt(lifecycle, server))
     # NOTE: SIGHUP re-reads the configuration files (mutable options).
     signal.signal(signal.SIGHUP, lambda signum, frame: reload.reload(conf))
     LOG.info('freezer-api serving on http://%s:%d (auth_strategy=%s, '
@@ -53,8 +78,6 @@ def main(argv=None):
              settings.queue_size)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         heartbeat.stop()
     return 0

@@ -66,6 +66,19 @@ SERVER_OPTS = [
                     'wait for a client to take a response; a late request '
                     'is answered 408, and a new connection that sends '
                     'nothing in that time is closed.'),
+    cfg.IntOpt('graceful_shutdown_timeout', default=60, min=0,
+               help='Seconds the `freezer-api` server drains after '
+                    'SIGTERM: it answers /health/ready (and /status) '
+                    'with 503 and state "draining" so that load '
+                    'balancers take it out, while it keeps answering '
+                    'every request, the ones in flight at SIGTERM '
+                    'included. When the time is up it stops accepting '
+                    'connections, lets the requests in flight finish '
+                    '(at most 10 more seconds) and exits 0, even if it '
+                    'was idle earlier. 0: no window, stop at once (the '
+                    'requests in flight still finish). A second SIGTERM '
+                    'or SIGINT ends the window. Under uWSGI and Apache '
+                    'their own shutdown applies.'),
     cfg.IntOpt('max_header_line', default=16384, min=256,
                help='Longest request line and header line, in bytes, the '
                     '`freezer-api` server accepts: a longer request line '

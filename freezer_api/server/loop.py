@@ -54,6 +54,7 @@ class Server:
         self._selector = selectors.DefaultSelector()
         self._watched = {}
         self._stopping = threading.Event()
+        self._stop_at = None
         self._accept_paused_until = None
         self._workers = [threading.Thread(target=self._work, daemon=True,
                                           name='freezer-api-worker-%d' % i)
@@ -78,6 +79,19 @@ class Server:
         self._stopping.set()
         self._wake()
 
+    def stop_after(self, seconds):
+        """Keep serving ``seconds`` more, then stop (safe from a signal
+        handler). The draining window: requests still arrive and are
+        answered (a load balancer reads readiness), then ``serve_forever``
+        stops accepting and lets the requests in flight finish. A second
+        call does not extend the window; ``seconds <= 0`` stops now."""
+        if seconds <= 0:
+            self.stop()
+            return
+        if self._stop_at is None:
+            self._stop_at = time.monotonic() + seconds
+        self._wake()
+
     def _turn(self):
         for key, _ in self._selector.select(self._timeout()):
             if key.data is _LISTEN:
@@ -89,6 +103,9 @@ class Server:
         self._take_back()
         self._expire()
         self._resume_accept()
+        if (self._stop_at is not None
+                and time.monotonic() >= self._stop_at):
+            self._stopping.set()
 
     def _shut_down(self):
         self._selector.close()
@@ -119,6 +136,8 @@ class Server:
 
     def _timeout(self):
         deadlines = [c.deadline for c in self._watched.values()]
+        if self._stop_at is not None:
+            deadlines.append(self._stop_at)
         if self._accept_paused_until is not None:
             deadlines.append(self._accept_paused_until)
         if not deadlines:

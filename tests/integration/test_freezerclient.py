@@ -67,7 +67,8 @@ class ApiProcess:
         self.log = self.workdir / 'freezer-api.log'
         self.conf.write_text(
             '[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %d\n'
-            'auth_strategy = %s\nstate_path = %s\n%s%s'
+            'auth_strategy = %s\nstate_path = %s\n'
+            'graceful_shutdown_timeout = 0\n%s%s'
             % (self.port, auth_strategy, self.workdir, store, extra_conf))
         self.proc = None
 

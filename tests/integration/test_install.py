@@ -68,7 +68,7 @@ def write_confs(directory, port):
     main = confdir / 'freezer-api.conf'
     main.write_text(
         '[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %d\nstate_path = %s\n'
-        '[database]\nconnection = sqlite:///%s\n'
+        'graceful_shutdown_timeout = 0\n[database]\nconnection = sqlite:///%s\n'
         % (port, directory / 'state', directory / 'state' / 'freezer.db'))
     noauth = directory / 'noauth.conf'
     noauth.write_text('[DEFAULT]\nauth_strategy = noauth\n')

@@ -14,8 +14,10 @@ BIN = os.path.dirname(sys.executable)
 
 
 def write_conf(path, db, port, **extra):
+    # NOTE: no draining window after SIGTERM (test_drain.py tests it).
     lines = ['[DEFAULT]', 'bind_host = 127.0.0.1', 'bind_port = %d' % port,
-             'auth_strategy = noauth', '[storage]', 'driver = sqlalchemy',
+             'auth_strategy = noauth', 'graceful_shutdown_timeout = 0',
+             '[storage]', 'driver = sqlalchemy',
              'backend = sqlalchemy', '[database]',
              'connection = sqlite:///%s' % db]
     for key, value in extra.items():

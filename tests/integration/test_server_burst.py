@@ -55,6 +55,8 @@ def launch(workdir, **options):
     conf = workdir / 'freezer-api.conf'
     lines = ['[DEFAULT]', 'bind_host = 127.0.0.1', 'bind_port = %d' % port,
              'auth_strategy = noauth', 'state_path = %s' % workdir]
+    # NOTE: no draining window after SIGTERM unless a test asks for one.
+    options.setdefault('graceful_shutdown_timeout', 0)
     lines += ['%s = %s' % item for item in options.items()]
     lines += ['[database]',
               'connection = sqlite:///%s' % (workdir / 'db.sqlite')]
