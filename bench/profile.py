@@ -5,7 +5,8 @@
 Prints the single-thread requests/s (CPU cost per request, free of network
 and load-generator noise) and the cProfile functions with the most
 cumulative time. Scenarios: get, list, post_backup, post_job, poll, patch,
-session, page_last.
+session, page_first, page_last, page_marker (the last page after its
+marker, at 3.10).
 """
 
 import argparse
@@ -56,15 +57,18 @@ class InProcess:
             args=[], default_config_files=[str(confdir / 'freezer-api.conf')])
         self.db = str(workdir / 'freezer.sqlite')
 
-    def call(self, method, path, body=None, project=scenarios.PROJECT):
+    def call(self, method, path, body=None, project=scenarios.PROJECT,
+             api='v2'):
         out = {}
 
         def start_response(status, headers, exc_info=None):
             out['status'] = int(status.split()[0])
 
-        chunks = self.app(environ(method, '/v2/%s%s' % (project, path),
-                                  body, scenarios.identity(project)),
-                          start_response)
+        headers = scenarios.identity(project)
+        if api == 'v3':
+            headers.update(scenarios.MARKER_VERSION)
+        chunks = self.app(environ(method, '/%s/%s%s' % (api, project, path),
+                                  body, headers), start_response)
         data = b''.join(chunks)
         if hasattr(chunks, 'close'):
             chunks.close()
@@ -85,8 +89,22 @@ def prepare(ip, big):
     return ids, client_id, jobs
 
 
+def _marker_of_last_page(ip, big):
+    """The id of the backup before the big project's last 100."""
+    import sqlite3
+    con = sqlite3.connect(ip.db)
+    try:
+        return con.execute(
+            "SELECT id FROM documents WHERE kind = 'backups' AND owner = ? "
+            "ORDER BY seq LIMIT 1 OFFSET ?",
+            ('project:' + scenarios.BIG_PROJECT, big - 101)).fetchone()[0]
+    finally:
+        con.close()
+
+
 def steps(ip, ids, client_id, jobs, big):
     state = {'i': 0}
+    marker = _marker_of_last_page(ip, big)
 
     def session():
         sid = json.loads(ip.call('POST', '/sessions', {
@@ -122,6 +140,9 @@ def steps(ip, ids, client_id, jobs, big):
         'page_last': lambda: ip.call(
             'GET', '/backups?limit=100&offset=%d' % (big - 100),
             project=scenarios.BIG_PROJECT),
+        'page_marker': lambda: ip.call(
+            'GET', '/backups?limit=100&marker=%s' % marker,
+            project=scenarios.BIG_PROJECT, api='v3'),
     }
 
 

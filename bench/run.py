@@ -128,9 +128,11 @@ def _rows(data, column):
 def _page_ratio(rows, big, name=scenarios.page_name):
     first = rows.get(name('first', big))
     last = rows.get(name('last', big))
-    if not first or not last or not last['rate']:
+    if not first or not last or not first['rate']:
         return None
-    return first['rate'] / last['rate']
+    # NOTE: a last page that never answered within the scenario's time is
+    # infinitely slower, not a ratio left out.
+    return first['rate'] / last['rate'] if last['rate'] else float('inf')
 
 
 def report(data, args, command):
