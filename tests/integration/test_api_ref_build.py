@@ -71,8 +71,11 @@ def test_api_ref_builds_without_warnings(tmp_path):
     _run([bindir / 'sphinx-build', '-W', '--keep-going', '-q', '-b', 'html',
           REPO / 'api-ref' / 'source', out], 300)
     for page in ('index.html', 'versions/index.html', 'v1/index.html',
-                 'v2/index.html'):
+                 'v2/index.html', 'operations/index.html'):
         assert (out / page).is_file(), page
+    operations = (out / 'operations' / 'index.html').read_text()
+    assert 'graceful_shutdown_timeout' in operations
+    assert 'freezer_api_request_duration_seconds_bucket' in operations
     v2 = (out / 'v2' / 'index.html').read_text()
     assert ('sessions/<span class="path_parameter">{session_id}</span>'
             '/action') in v2
