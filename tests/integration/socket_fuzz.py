@@ -12,6 +12,7 @@ whichever thread sent it.
 import collections
 import dataclasses
 import json
+import random
 import re
 import socket
 import threading
@@ -559,7 +560,6 @@ def _version(template):
 
 
 def _random(text):
-    import random
     return random.Random(text)
 
 
