@@ -1,7 +1,8 @@
 """schemathesis (PyPI) against the live freezer-api process, from the
-document it serves at /openapi.json (noauth, SQLite): generated cases on
-every operation, with its checks for server errors, status codes, content
-types and response schemas; none may fail."""
+document it serves at /openapi.json (noauth; SQLite, and Elasticsearch 8
+when it is among the stores of the run): generated cases on every
+operation, with its checks for server errors, status codes, content types
+and response schemas; none may fail."""
 
 import os
 import re
@@ -9,7 +10,9 @@ import subprocess
 import sys
 
 import pytest
+import requests
 
+from tests.fixtures import stores
 from tests.integration import test_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -22,6 +25,12 @@ IDENTITY = ['-H', 'X-User-Id: alice', '-H', 'X-Project-Id: p1',
 #: v2/v3 cases reach the documents instead of a 403.
 CONFIG = '[parameters]\n"path.project_id" = "p1"\n'
 MIN_CASES = 1000
+#: The stores of the run this runs on: SQLite always; of the search
+#: servers only Elasticsearch 8 (one search store is enough, and each
+#: run takes a minute or more on a small machine).
+STORES = ['sql'] + [s for s in stores.selected_backends()
+                    if s == 'elasticsearch']
+DRIVERS = {'sql': 'sqlalchemy', 'elasticsearch': 'elasticsearch'}
 
 
 def schemathesis(*args, cwd):
@@ -31,8 +40,12 @@ def schemathesis(*args, cwd):
                           capture_output=True, text=True, timeout=840)
 
 
-def test_schemathesis_finds_nothing(server, tmp_path):
+def test_schemathesis_finds_nothing(request, server, tmp_path):
     url, log = server
+    status = requests.get(url + '/status', timeout=10, headers=dict(
+        h.split(': ') for h in IDENTITY[1::2])).json()
+    assert status['store']['driver'] == DRIVERS[
+        request.node.callspec.params['conf_file']]
     workdir = tmp_path / 'schemathesis'
     workdir.mkdir()
     (workdir / 'schemathesis.toml').write_text(CONFIG)
@@ -53,4 +66,21 @@ def test_schemathesis_finds_nothing(server, tmp_path):
 
 
 server = test_process.server
-conf_file = test_process.conf_file
+
+
+@pytest.fixture(params=STORES)
+def conf_file(request, tmp_path):
+    conf = test_process.write_conf(tmp_path / 'freezer-api.conf',
+                                   tmp_path / 'db.sqlite',
+                                   test_process.free_port())
+    if request.param == 'sql':
+        return conf
+    search = request.getfixturevalue(request.param + '_server')
+    text = (conf.read_text()
+            .replace('driver = sqlalchemy', 'driver = elasticsearch')
+            .replace('backend = sqlalchemy', 'backend = elasticsearch'))
+    conf.write_text(text + (
+        '[elasticsearch]\nhosts = %s\nindex = freezer-schemathesis-%d\n'
+        'refresh_interval = -1\ntimeout = 10\nretries = 1\n'
+        % (search.url, os.getpid())))
+    return conf
