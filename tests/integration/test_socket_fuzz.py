@@ -93,7 +93,8 @@ def start_freezer_api(workdir, extra=''):
     conf = workdir / 'freezer-api.conf'
     conf.write_text(
         '[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %d\n'
-        'auth_strategy = noauth\nstate_path = %s\n[database]\n'
+        'auth_strategy = noauth\nstate_path = %s\n'
+        'graceful_shutdown_timeout = 0\n[database]\n'
         'connection = sqlite:///%s\n%s' % (port, workdir,
                                           workdir / 'db.sqlite', extra))
     dep.db_sync(conf)
