@@ -142,7 +142,13 @@ def uwsgi_server(uwsgi_servers):
 
 # -- the fuzzer ---------------------------------------------------------
 
-@pytest.mark.parametrize('store_name', stores.selected_backends())
+#: The embedded store and Elasticsearch 8 when the run has them; the
+#: other stores share these code paths (the in-process tier covers each).
+FUZZED_STORES = [name for name in stores.selected_backends()
+                 if name in ('sql', 'elasticsearch')] or ['sql']
+
+
+@pytest.mark.parametrize('store_name', FUZZED_STORES)
 @pytest.mark.parametrize('server_name', ['freezer-api', 'uwsgi'])
 def test_hostile_traffic_over_sockets(request, tmp_path, capsys, server_name,
                                       store_name):
