@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -230,10 +231,18 @@ def test_full_queue_is_answered_503_with_retry_after(start):
     request = post_request('slow')
     busy.sendall(request[:-5])
     time.sleep(0.5)
-    # ... one request waits in the queue ...
-    queued = server.connect()
-    queued.sendall(post_request('queued'))
-    time.sleep(0.5)
+    # ... one request waits in the queue (NOTE: on a loaded machine the
+    # worker may not have taken the first one yet, and this one is refused
+    # at once: then it is sent again) ...
+    for _attempt in range(20):
+        queued = server.connect()
+        queued.sendall(post_request('queued'))
+        if not select.select([queued], [], [], 1.0)[0]:
+            break
+        assert_json_error(read_all(queued), 503)
+        queued.close()
+    else:
+        pytest.fail('the worker never took the half-sent request')
     # ... and the next one finds the queue full.
     refused = server.connect()
     refused.sendall(post_request('refused'))

@@ -79,7 +79,8 @@ class Server:
 
 
 def store_conf(request, store_name, tag):
-    """Configuration sections for ``store_name`` ('' for SQLite)."""
+    """Configuration sections for ``store_name`` ('' for SQLite; else a
+    search flavour of tests/fixtures/search.py)."""
     if store_name == 'sql':
         return ''
     search = request.getfixturevalue(store_name + '_server')
@@ -217,7 +218,7 @@ def backups_of(port, owner):
     return [b['backup_id'] for b in sf._json(resp.body)['backups']]
 
 
-@pytest.mark.parametrize('store_name', stores.selected_backends())
+@pytest.mark.parametrize('store_name', FUZZED_STORES)
 def test_a_string_longer_than_a_search_term_is_stored_whole(
         request, tmp_path, store_name):
     """A 70,000-character backup_name was a 500 on Elasticsearch: the
