@@ -223,8 +223,7 @@ PLAIN = [
         'description': 'The v3 version entry (JSON Home when preferred)',
         'content': {JSON: {'schema': _VERSIONS},
                     'application/json-home': {'schema': _OBJECT}}}}),
-    (health.Health, _probe),
-    (status._Probe, _probe),
+    (health.Probe, _probe),
     (metrics.MetricsJson, lambda m: {'200': _json(_OBJECT)}),
     (metrics.Metrics, lambda m: {'200': {
         'description': 'Prometheus text format',

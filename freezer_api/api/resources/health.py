@@ -10,11 +10,36 @@ from freezer_api import exception
 LOG = logging.getLogger(__name__)
 
 
-class Health:
+class Probe:
+    """GET (JSON body), HEAD (none) and OPTIONS of a health check; the
+    subclass says what the check answers."""
+
+    def answer(self):
+        """Return ``(status, body)``."""
+        raise NotImplementedError
+
+    def on_get(self, req, resp):
+        resp.status, resp.media = self.answer()
+        resp.set_header('Cache-Control', 'no-store')
+
+    def on_head(self, req, resp):
+        resp.status, _body = self.answer()
+        resp.set_header('Cache-Control', 'no-store')
+
+    def on_options(self, req, resp):
+        resp.status = falcon.HTTP_200
+        resp.set_header('Allow', 'GET, HEAD, OPTIONS')
+        resp.set_header('Cache-Control', 'no-store')
+
+
+class Health(Probe):
+    """``/health`` and ``/healthcheck``: the store answers and accepts
+    writes."""
+
     def __init__(self, store):
         self.store = store
 
-    def _probe(self):
+    def answer(self):
         try:
             self.store.check()
         except exception.FreezerError as exc:
@@ -23,15 +48,3 @@ class Health:
                                      'store': 'unavailable',
                                      'reason': exc.message}
         return falcon.HTTP_200, {'status': 'ok', 'store': 'ok'}
-
-    def on_get(self, req, resp):
-        resp.status, resp.media = self._probe()
-        resp.set_header('Cache-Control', 'no-store')
-
-    def on_head(self, req, resp):
-        resp.status, _body = self._probe()
-        resp.set_header('Cache-Control', 'no-store')
-
-    def on_options(self, req, resp):
-        resp.status = falcon.HTTP_200
-        resp.set_header('Allow', 'GET, HEAD, OPTIONS')

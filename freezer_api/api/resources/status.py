@@ -8,6 +8,7 @@ import importlib.metadata
 import falcon
 
 from freezer_api.api import microversion
+from freezer_api.api.resources import health
 from freezer_api.lifecycle import iso
 from freezer_api.objects import readiness
 
@@ -19,28 +20,7 @@ def _version():
         return None
 
 
-class _Probe:
-    """GET (JSON body), HEAD (none) and OPTIONS of a health check."""
-
-    def answer(self):
-        """Return ``(status, body)``."""
-        raise NotImplementedError
-
-    def on_get(self, req, resp):
-        resp.status, resp.media = self.answer()
-        resp.set_header('Cache-Control', 'no-store')
-
-    def on_head(self, req, resp):
-        resp.status, _body = self.answer()
-        resp.set_header('Cache-Control', 'no-store')
-
-    def on_options(self, req, resp):
-        resp.status = falcon.HTTP_200
-        resp.set_header('Allow', 'GET, HEAD, OPTIONS')
-        resp.set_header('Cache-Control', 'no-store')
-
-
-class Live(_Probe):
+class Live(health.Probe):
     """The process answers (the store is never touched)."""
 
     def __init__(self, lifecycle):
@@ -50,7 +30,7 @@ class Live(_Probe):
         return falcon.HTTP_200, {'status': 'ok', 'pid': self.lifecycle.pid}
 
 
-class Ready(_Probe):
+class Ready(health.Probe):
     """The store answers, takes a write and reads it back, its schema is
     current, and the process is not draining."""
 
