@@ -6,10 +6,8 @@ X-User-Id / X-Project-Id / X-Roles headers. The same defaults are proven
 against a real Keystone in tests/integration/test_keystone_isolation.py.
 """
 
-import configparser
 import importlib
 import os
-import pathlib
 import textwrap
 
 import pytest
@@ -27,6 +25,7 @@ from tests import conftest
 from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
+from tests.fixtures import metadata
 
 UPSTREAM_RULES = {
     'backups:get_all', 'backups:get', 'backups:create', 'backups:update',
@@ -108,13 +107,7 @@ def test_enforcer_entry_point_loads_every_rule():
 ])
 def test_oslo_policy_tools_find_the_rules_through_entry_points(group,
                                                                target):
-    parser = configparser.ConfigParser()
-    parser.read(pathlib.Path(__file__).parents[2] / 'setup.cfg')
-    entries = {}
-    for line in parser.get('options.entry_points', group).splitlines():
-        if '=' in line:
-            name, _, value = line.partition('=')
-            entries[name.strip()] = value.strip()
+    entries = metadata.entry_points(group)
     module, _, attr = entries['freezer-api'].partition(':')
     assert getattr(importlib.import_module(module), attr) is target
 

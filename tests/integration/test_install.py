@@ -158,6 +158,11 @@ def test_fresh_install_creates_and_serves_a_database(
                             timeout=10)
         assert read.status_code == 200, read.text
         assert read.json()['backup_metadata']['backup_name'] == 'b'
+        status = requests.get('http://127.0.0.1:%d/status' % port,
+                              headers={'X-Roles': 'admin'}, timeout=10)
+        assert status.status_code == 200, status.text
+        assert status.json()['version'] == built_package.version, (
+            status.json())
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -9,7 +9,6 @@ versions installed, a virtualenv with the pinned ones is built once under
 ``.cache/venvs/samples``.
 """
 
-import configparser
 import contextlib
 import difflib
 import fcntl
@@ -23,6 +22,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures import metadata
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / '.cache'
@@ -60,13 +61,6 @@ def installed_matches_pins():
     return True
 
 
-def install_requires():
-    parser = configparser.ConfigParser()
-    parser.read(REPO / 'setup.cfg')
-    return [r.strip() for r in
-            parser['options']['install_requires'].strip().splitlines()]
-
-
 @contextlib.contextmanager
 def _locked(name):
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -82,7 +76,7 @@ def pinned_python():
     """Return an interpreter that has the pinned versions installed."""
     if installed_matches_pins():
         return sys.executable
-    requirements = install_requires()
+    requirements = metadata.requirements()
     wanted = hashlib.sha256(
         (PINS.read_text() + '\n'.join(requirements)).encode()).hexdigest()
     marker = VENV / '.freezer-install-complete'
@@ -109,10 +103,6 @@ def entry_points_dir(tmp_path):
     The generators find namespaces through entry points; this makes the
     checkout's current ones visible without installing the project.
     """
-    parser = configparser.ConfigParser()
-    parser.optionxform = str
-    parser.read(REPO / 'setup.cfg')
-    entry = parser['options.entry_points']
     dist = tmp_path / 'eps' / 'freezer_api-0.0.0.dist-info'
     dist.mkdir(parents=True)
     (dist / 'METADATA').write_text(
@@ -120,7 +110,9 @@ def entry_points_dir(tmp_path):
     text = ''
     for group in ('oslo.config.opts', 'oslo.policy.policies',
                   'oslo.policy.enforcer'):
-        text += '[%s]\n%s\n' % (group, entry.get(group, '').strip())
+        text += '[%s]\n%s\n' % (group, '\n'.join(
+            '%s = %s' % entry
+            for entry in metadata.entry_points(group).items()))
     (dist / 'entry_points.txt').write_text(text)
     return dist.parent
 

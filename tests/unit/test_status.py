@@ -9,6 +9,7 @@ from freezer_api.cmd import status
 from freezer_api import conf as conf_pkg
 from freezer_api import exception
 from freezer_api.storage import driver
+from tests.fixtures import metadata
 
 
 @pytest.fixture
@@ -111,12 +112,6 @@ def test_discovery_defaults_to_etc_freezer():
 
 
 def test_console_scripts_keep_upstream_name():
-    import configparser
-    import pathlib
-    parser = configparser.ConfigParser()
-    parser.read(pathlib.Path(__file__).resolve().parents[2] / 'setup.cfg')
-    scripts = dict(
-        line.split(' = ') for line in
-        parser['options.entry_points']['console_scripts'].strip().splitlines())
+    scripts = metadata.entry_points('console_scripts')
     assert scripts['freezer-status'] == 'freezer_api.cmd.status:main'
     assert scripts['freezer-manager-status'] == 'freezer_api.cmd.status:main'
