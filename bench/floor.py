@@ -141,7 +141,6 @@ class Floor:
     def steps(self, store):
         """name -> (step(state), make_state(index))."""
         ids = self.backup_ids
-        n = {'i': 0}
 
         def thread_state(i):
             state = type('S', (), {})()
@@ -206,32 +205,27 @@ def _child(floor, name, queue):
     queue.put(result)
 
 
-def run(path, log, processes=2, threads=2, duration=8.0, big=50000):
-    """Run every floor scenario; return a list of ``loadgen.Result``."""
-    floor = Floor(path, threads, duration, big)
-    floor.setup()
-    names = list(floor.steps(None)[0])
+def run_one(floor, name, log, processes=2):
+    """Run floor scenario ``name`` in ``processes`` forked processes (each
+    with ``floor.threads`` threads); return one merged ``loadgen.Result``."""
     ctx = multiprocessing.get_context('fork')
-    results = []
-    for name in names:
-        queues = [ctx.Queue() for _ in range(processes)]
-        procs = [ctx.Process(target=_child, args=(floor, name, q))
-                 for q in queues]
-        for proc in procs:
-            proc.start()
-        parts = [q.get(timeout=duration + 120) for q in queues]
-        for proc in procs:
-            proc.join(30)
-        merged = loadgen.Result(name)
-        merged.seconds = max(p.seconds for p in parts)
-        for part in parts:
-            merged.latencies.extend(part.latencies)
-            merged.errors += part.errors
-            merged.error_kinds.update(part.error_kinds)
-        merged.steps = len(merged.latencies)
-        log('  %-22s %8.1f/s  p50 %7.2f ms  p99 %7.2f ms  errors %d'
-            % (name, merged.rate, merged.percentile(50),
-               merged.percentile(99), merged.errors))
-        results.append(merged)
-    return results
-
+    queues = [ctx.Queue() for _ in range(processes)]
+    procs = [ctx.Process(target=_child, args=(floor, name, q))
+             for q in queues]
+    for proc in procs:
+        proc.start()
+    parts = [q.get(timeout=floor.duration + 120) for q in queues]
+    for proc in procs:
+        proc.join(30)
+    merged = loadgen.Result(name)
+    merged.seconds = max(p.seconds for p in parts)
+    for part in parts:
+        merged.latencies.extend(part.latencies)
+        merged.errors += part.errors
+        merged.error_kinds.update(part.error_kinds)
+        merged.total_steps += part.total_steps
+    merged.steps = len(merged.latencies)
+    log('  %-22s %8.1f/s  p50 %7.2f ms  p99 %7.2f ms  errors %d'
+        % (name, merged.rate, merged.percentile(50), merged.percentile(99),
+           merged.errors))
+    return merged

@@ -18,6 +18,15 @@ BIG_PROJECT = 'big' + uuid.uuid4().hex[:29]
 USER = 'benchuser' + uuid.uuid4().hex[:23]
 
 
+#: Scenario key (``--scenarios``) -> the title its results carry.
+TITLES = {
+    'post_backup': 'POST backup', 'get_by_id': 'GET backup by id',
+    'list_100': 'list 100 backups', 'post_job': 'POST job',
+    'job_poll': 'job poll (scheduler)', 'job_patch': 'job PATCH (scheduler)',
+    'session_cycle': 'session cycle (4 req)',
+}
+
+
 def page_name(which, big):
     """Name of the paging scenario: 'page first of 50k'."""
     size = '%dk' % (big // 1000) if big % 1000 == 0 else str(big)
@@ -122,6 +131,7 @@ class Bench:
         self.big_backups = big_backups
         self.backup_ids = []
         self.poll_clients = []   # (client_id, [job ids]) per thread
+        self.walked = None       # the big project's ids, in marker order
 
     def thread(self, project=PROJECT):
         return Thread(self.url, project)
@@ -185,28 +195,28 @@ class Bench:
             t.i += 1
             ids.append(expect(t.call('POST', '/backups', backup_body(t.i)),
                               201)['backup_id'])
-        return self.run('POST backup', lambda i: self.thread(), step)
+        return self.run(TITLES['post_backup'], lambda i: self.thread(), step)
 
     def get_by_id(self):
         ids = self.backup_ids[:5000]
 
         def step(t):
             expect(t.call('GET', '/backups/%s' % random.choice(ids)), 200)
-        return self.run('GET backup by id', lambda i: self.thread(), step)
+        return self.run(TITLES['get_by_id'], lambda i: self.thread(), step)
 
     def list_100(self):
         def step(t):
             found = expect(t.call('GET', '/backups?limit=100'), 200)
             if len(found['backups']) != 100:
                 raise loadgen.StepFailed('short page')
-        return self.run('list 100 backups', lambda i: self.thread(), step)
+        return self.run(TITLES['list_100'], lambda i: self.thread(), step)
 
     def post_job(self):
         def step(t):
             t.i += 1
             expect(t.call('POST', '/jobs', job_body(self.post_client, t.i)),
                    201)
-        return self.run('POST job', lambda i: self.thread(), step)
+        return self.run(TITLES['post_job'], lambda i: self.thread(), step)
 
     def _poll_state(self, i):
         t = self.thread()
@@ -221,7 +231,7 @@ class Bench:
             if len(found['jobs']) != len(t.ids):
                 raise loadgen.StepFailed('poll found %d jobs, not %d'
                                          % (len(found['jobs']), len(t.ids)))
-        return self.run('job poll (scheduler)', self._poll_state, step)
+        return self.run(TITLES['job_poll'], self._poll_state, step)
 
     def job_patch(self):
         def step(t):
@@ -229,7 +239,7 @@ class Bench:
             expect(t.call('PATCH', '/jobs/%s' % t.ids[t.i % len(t.ids)], {
                 'job_schedule': {'status': ('scheduled', 'running')[t.i % 2],
                                  'event': '', 'result': ''}}), 200)
-        return self.run('job PATCH (scheduler)', self._poll_state, step)
+        return self.run(TITLES['job_patch'], self._poll_state, step)
 
     def session_cycle(self):
         def step(t):
@@ -248,7 +258,7 @@ class Bench:
                 'end': {'job_id': job_id, 'current_tag':
                         started.get('session_tag', 1), 'result': 'success'}}),
                 202)
-        return self.run('session cycle (4 req)', self._poll_state, step)
+        return self.run(TITLES['session_cycle'], self._poll_state, step)
 
     def pages(self):
         last = max(self.big_backups - 100, 0)
@@ -281,13 +291,16 @@ class Bench:
         return ids
 
     def marker_pages(self):
-        """The first page at 3.10 and the last 100 after its marker."""
-        walker = self.thread(BIG_PROJECT)
-        t0 = time.time()
-        ids = self._walk(walker)
-        walker.close()
-        self.log('  walked %d backups by marker in %.1f s'
-                 % (len(ids), time.time() - t0))
+        """The first page at 3.10 and the last 100 after its marker (the
+        big project is walked once, the first time)."""
+        if self.walked is None:
+            walker = self.thread(BIG_PROJECT)
+            t0 = time.time()
+            self.walked = self._walk(walker)
+            walker.close()
+            self.log('  walked %d backups by marker in %.1f s'
+                     % (len(self.walked), time.time() - t0))
+        ids = self.walked
         last = max(len(ids) - 100, 0)
         results = []
         for name, query, want in (

@@ -137,22 +137,21 @@ class Floor:
             'session cycle (4 req)': session_cycle,
         }
 
-    def run(self, log):
-        self.setup()
-        results = []
-        for name, step in self.steps().items():
-            def make_state(i):
-                state = type('S', (), {})()
-                state.client_id, state.ids = self.poll_jobs[i % 16]
-                state.i = 0
-                return state
-            result = loadgen.run(name, make_state, step,
-                                 clients=self.clients,
-                                 duration=self.duration)
-            log('  %-22s %8.1f/s  p50 %7.2f ms  p99 %7.2f ms  errors %d %s'
-                % (name, result.rate, result.percentile(50),
-                   result.percentile(99), result.errors,
-                   dict(result.error_kinds) or ''))
-            results.append(result)
+    def run_one(self, name, log):
+        """Run scenario ``name`` (a title of ``steps()``); its Result."""
+        def make_state(i):
+            state = type('S', (), {})()
+            state.client_id, state.ids = self.poll_jobs[i % 16]
+            state.i = 0
+            return state
+        result = loadgen.run(name, make_state, self.steps()[name],
+                             clients=self.clients, duration=self.duration)
+        log('  %-22s %8.1f/s  p50 %7.2f ms  p99 %7.2f ms  errors %d %s'
+            % (name, result.rate, result.percentile(50),
+               result.percentile(99), result.errors,
+               dict(result.error_kinds) or ''))
+        return result
+
+    def drop(self):
+        """Delete the floor's index."""
         self.es.indices.delete(index=INDEX)
-        return results
