@@ -37,7 +37,8 @@ docs = sa.Table(
 
 def engine(path):
     """The service's own SQLite engine (WAL, busy timeout, BEGIN IMMEDIATE
-    for connections marked with ``sql_engine.WRITE``)."""
+    for connections marked with ``sql_engine.WRITE``).
+    """
     return sql_engine.create('sqlite:///%s' % path, busy_timeout=30,
                              pool_size=4)
 
@@ -207,7 +208,8 @@ def _child(floor, name, queue):
 
 def run_one(floor, name, log, processes=2):
     """Run floor scenario ``name`` in ``processes`` forked processes (each
-    with ``floor.threads`` threads); return one merged ``loadgen.Result``."""
+    with ``floor.threads`` threads); return one merged ``loadgen.Result``.
+    """
     ctx = multiprocessing.get_context('fork')
     queues = [ctx.Queue() for _ in range(processes)]
     procs = [ctx.Process(target=_child, args=(floor, name, q))

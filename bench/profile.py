@@ -13,11 +13,11 @@ import argparse
 import cProfile
 import io
 import json
+from pathlib import Path
 import pstats
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from bench import scenarios
 from bench import seed

@@ -96,7 +96,7 @@ def report(data, args, command):
     pairs = [(a, b, m) for a, b, m in RATIOS if a in results and b in results]
     out += ['| scenario | %s |' % ' | '.join(
         '%s/%s' % (a, b) for a, b, _ in pairs),
-            '|---|%s' % ('---|' * len(pairs))]
+        '|---|%s' % ('---|' * len(pairs))]
     misses = []
     for title in titles:
         cells = []

@@ -63,7 +63,8 @@ class Service:
 
 class SqlFloor:
     """The scenarios straight on SQLAlchemy Core + SQLite (bench/floor.py),
-    2 processes x 2 threads."""
+    2 processes x 2 threads.
+    """
 
     name = 'floor-sql'
 

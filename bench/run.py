@@ -10,11 +10,11 @@ its PID before the script exits.
 
 import argparse
 import json
+from pathlib import Path
 import shlex
 import shutil
 import sys
 import time
-from pathlib import Path
 
 from bench import report
 from bench import rounds

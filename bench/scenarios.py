@@ -112,7 +112,8 @@ class Thread:
 
     def call_v3(self, path):
         """GET ``path`` of v3 at the marker microversion; the decoded
-        body."""
+        body.
+        """
         return expect(self.conn.request(
             'GET', '/v3/%s%s' % (self.project, path),
             headers=MARKER_VERSION), 200)
@@ -257,7 +258,7 @@ class Bench:
             expect(t.call('POST', '/sessions/%s/action' % sid, {
                 'end': {'job_id': job_id, 'current_tag':
                         started.get('session_tag', 1), 'result': 'success'}}),
-                202)
+                   202)
         return self.run(TITLES['session_cycle'], self._poll_state, step)
 
     def pages(self):
@@ -277,7 +278,8 @@ class Bench:
 
     def _walk(self, t):
         """Every backup id of the big project, walking the next links of
-        pages of 1000; checks none is seen twice and none is missing."""
+        pages of 1000; checks none is seen twice and none is missing.
+        """
         ids, path = [], '/backups?limit=1000'
         while path:
             found = t.call_v3(path)
@@ -292,7 +294,8 @@ class Bench:
 
     def marker_pages(self):
         """The first page at 3.10 and the last 100 after its marker (the
-        big project is walked once, the first time)."""
+        big project is walked once, the first time).
+        """
         if self.walked is None:
             walker = self.thread(BIG_PROJECT)
             t0 = time.time()

@@ -21,7 +21,8 @@ def _clones(n):
 
 def ours(db_path, project, n):
     """Clone the project's one backup ``n`` times in our documents table,
-    with the search terms the store would write."""
+    with the search terms the store would write.
+    """
     con = sqlite3.connect(db_path, timeout=60)
     try:
         row = con.execute(
@@ -65,7 +66,8 @@ def _insert_ours(con, project, template, clones):
 
 def upstream(db_path, project, n):
     """Clone the project's one backup row ``n`` times in upstream's
-    ``backups`` table."""
+    ``backups`` table.
+    """
     con = sqlite3.connect(db_path, timeout=60)
     con.row_factory = sqlite3.Row
     try:
@@ -86,7 +88,8 @@ def upstream(db_path, project, n):
 
 def ours_es(url, prefix, project, n):
     """Clone the project's one backup ``n`` times in our Elasticsearch
-    store's backups alias, as entries the store itself would index."""
+    store's backups alias, as entries the store itself would index.
+    """
     from elasticsearch import Elasticsearch
     from elasticsearch import helpers
 

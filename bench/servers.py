@@ -17,12 +17,12 @@ them on every request, to both services alike.
 """
 
 import os
+from pathlib import Path
 import signal
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from bench import loadgen
 
@@ -45,7 +45,10 @@ def free_port():
 
 
 def ensure_upstream_venv(log):
-    """Create ``.cache/venvs/upstream`` with freezer-api and uwsgi (idempotent)."""
+    """Create ``.cache/venvs/upstream`` with freezer-api and uwsgi.
+
+    Idempotent.
+    """
     marker = UPSTREAM_VENV / '.installed'
     if marker.exists():
         return UPSTREAM_VENV

@@ -21,18 +21,17 @@ import falcon
 from oslo_log import log as oslo_log
 from oslo_middleware import http_proxy_to_wsgi
 
-from freezer_api import conf as conf_pkg
-from freezer_api import jsonutils
-from freezer_api import metrics
-from freezer_api import policy
 from freezer_api.api import errors
 from freezer_api.api import microversion
-from freezer_api.api import routes
 from freezer_api.api.middleware import activity
 from freezer_api.api.middleware import identity
 from freezer_api.api.middleware import limits
 from freezer_api.api.middleware import metering
 from freezer_api.api.resources import base
+from freezer_api.api import routes
+from freezer_api import conf as conf_pkg
+from freezer_api import jsonutils
+from freezer_api import metrics
 from freezer_api.objects import action
 from freezer_api.objects import backup
 from freezer_api.objects import client
@@ -40,6 +39,7 @@ from freezer_api.objects import cluster
 from freezer_api.objects import job
 from freezer_api.objects import service
 from freezer_api.objects import session
+from freezer_api import policy
 from freezer_api.storage import driver
 
 LOG = logging.getLogger(__name__)
@@ -157,7 +157,8 @@ def init_application(args=None, default_config_files=None):
 
 def start_heartbeat(conf, store):
     """Register this process as a ``freezer-api`` service and heartbeat
-    from a thread; return the ``Heartbeat`` (``.stop()`` ends it)."""
+    from a thread; return the ``Heartbeat`` (``.stop()`` ends it).
+    """
     # NOTE: called by the servers, not by create_app, so that tests decide
     # when (and whether) a process heartbeats.
     return metrics.MeteredHeartbeat(store, conf).start()

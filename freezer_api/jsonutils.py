@@ -90,7 +90,8 @@ def _shorten(text):
 
 def _check_tree(value):
     """Refuse deep nesting and strings with lone surrogates (iteratively:
-    the tree is not trusted)."""
+    the tree is not trusted).
+    """
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()

@@ -127,7 +127,8 @@ class Keystone:
 
     def _as_caller(self, token, method, path, **kwargs):
         """Send a request with the caller's own token; return the
-        response (any status)."""
+        response (any status).
+        """
         url = self.identity_url() + path
         return self._call('%s %s' % (method, path), lambda: (
             self._service().request(url, method, authenticated=False,
@@ -151,7 +152,8 @@ class Keystone:
 
     def trusts_of(self, token, trustor_id):
         """The trusts ``trustor_id`` gave (as Keystone lists them, without
-        roles)."""
+        roles).
+        """
         resp = self._as_caller(token, 'GET', _TRUSTS,
                                params={'trustor_user_id': trustor_id})
         return self._json(resp, 'list your trusts').get('trusts', [])
@@ -166,7 +168,8 @@ class Keystone:
     def create_trust(self, token, trustor_id, trustee_id, project_id,
                      role_names):
         """Create a trust (no impersonation, no redelegation, no expiry);
-        return it."""
+        return it.
+        """
         body = {'trust': {
             'trustor_user_id': trustor_id, 'trustee_user_id': trustee_id,
             'project_id': project_id, 'impersonation': False,
@@ -179,7 +182,8 @@ class Keystone:
 
     def delete_trust(self, token, trust_id):
         """Delete a trust: as the caller, else as the service user (an
-        admin may delete any trust). Return True when it is gone."""
+        admin may delete any trust). Return True when it is gone.
+        """
         path = '%s/%s' % (_TRUSTS, trust_id)
         if token:
             resp = self._as_caller(token, 'DELETE', path)

@@ -47,7 +47,8 @@ OPERATIONS = ('get', 'create', 'replace', 'delete', 'search', 'check')
 
 def registry():
     """The registry a scrape reads: every process's figures under
-    ``PROMETHEUS_MULTIPROC_DIR``, this process's otherwise."""
+    ``PROMETHEUS_MULTIPROC_DIR``, this process's otherwise.
+    """
     if os.environ.get('PROMETHEUS_MULTIPROC_DIR'):
         found = core.CollectorRegistry()
         multiprocess.MultiProcessCollector(found)
@@ -98,7 +99,8 @@ class MeteredHeartbeat(service.Heartbeat):
 
 class StoreCollector:
     """Gauges read from the store at scrape time: services up and down by
-    binary; clusters up, down and disabled by binary."""
+    binary; clusters up, down and disabled by binary.
+    """
 
     def __init__(self, store, conf):
         self.clusters = clusters.Clusters(store, conf)
@@ -135,7 +137,8 @@ class StoreCollector:
 
 def scrape(store, conf):
     """Every metric family: the process (or multiprocess) registry's and
-    the store's gauges."""
+    the store's gauges.
+    """
     families = list(registry().collect())
     families.extend(StoreCollector(store, conf).collect())
     return families

@@ -69,7 +69,8 @@ class _Enforcer(oslo_policy.Enforcer):
 
 def _config_search_dirs(conf):
     """The directories ``conf.find_file`` searches, in its order (False
-    when this oslo.config does not expose how it builds them)."""
+    when this oslo.config does not expose how it builds them).
+    """
     fixpath = getattr(cfg, '_fixpath', None)
     standard = getattr(cfg, '_get_config_dirs', None)
     if fixpath is None or standard is None:
@@ -105,7 +106,8 @@ class Policy:
 
     def authorize(self, ctx, rule, project_id):
         """Raise ``Forbidden`` unless ``ctx`` may do ``rule`` on
-        ``project_id``."""
+        ``project_id``.
+        """
         denial = self._decide(ctx, rule, project_id)
         if denial == _SCOPE:
             raise exception.Forbidden(

@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-import pytest
 from falcon import testing
+import pytest
 
 import freezer_api
 

@@ -40,4 +40,8 @@ if [ ! -x "$CACHE/venvs/tox/bin/tox" ]; then
     "$PY" -m venv "$CACHE/venvs/tox"
     "$CACHE/venvs/tox/bin/pip" install -q -U pip tox
 fi
-exec "$CACHE/venvs/tox/bin/tox" -e py3 -- "$@"
+TOX="$CACHE/venvs/tox/bin/tox"
+# NOTE: the style gate first (seconds); the test suite last, so that the
+# output ends with pytest's closing line.
+"$TOX" -e pep8
+exec "$TOX" -e py3 -- "$@"

@@ -47,5 +47,6 @@ def read_object(req, max_body):
 
 def media_type(req):
     """The request's Content-Type without parameters, lower case ('' when
-    there is none)."""
+    there is none).
+    """
     return (req.content_type or '').split(';')[0].strip().lower()

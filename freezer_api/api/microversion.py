@@ -147,7 +147,8 @@ def _as_version(version):
 
 def wants(req, version):
     """True when the request runs at ``version`` ('3.4' or (3, 4)) or
-    later; always False outside /v3."""
+    later; always False outside /v3.
+    """
     found = of(req)
     return found is not None and found.matches(_as_version(version))
 
@@ -156,7 +157,8 @@ def since(version, missing=405):
     """Mask a responder below ``version``: a new method on an existing path
     answers 405 with the methods of this version in ``Allow`` (``missing``
     404 for a responder whose whole path is new). Outside /v3 the
-    responder is always masked."""
+    responder is always masked.
+    """
     wanted = _as_version(version)
 
     def decorate(responder):
@@ -192,7 +194,8 @@ def _is_v3(path):
 
 class Microversion:
     """Falcon middleware: negotiate the version of every /v3 request, mask
-    resources newer than it (404), and label every /v3 response."""
+    resources newer than it (404), and label every /v3 response.
+    """
 
     def process_request(self, req, resp):
         if not _is_v3(req.path):

@@ -121,7 +121,7 @@ def _components():
         'description': text,
         'content': {JSON: {'schema': {'$ref': '#/components/schemas/'
                                               'Error'}}}}
-        for code, text in COMMON_ERRORS.items()}
+                 for code, text in COMMON_ERRORS.items()}
     return {
         'schemas': {'Error': ERROR},
         'responses': responses,
@@ -148,7 +148,8 @@ def _components():
 
 def build(routes, public_paths):
     """The OpenAPI document of ``routes`` (``[(path, resource)]``, as
-    ``api.routes.table`` returns them)."""
+    ``api.routes.table`` returns them).
+    """
     public = frozenset(public_paths)
     paths = {}
     for path, resource in routes:
@@ -166,7 +167,7 @@ def build(routes, public_paths):
                            % (microversion.MIN_VERSION,
                               microversion.MAX_VERSION),
             'license': {'name': 'Apache-2.0',
-                        'identifier': 'Apache-2.0'},
+                               'identifier': 'Apache-2.0'},
         },
         'servers': [{'url': '/'}],
         'security': [{'keystone': []}],
@@ -188,7 +189,8 @@ class Document:
 
     def describe(self, routes, public_paths):
         """Describe ``routes`` (this one among them); the document is built
-        at its first request."""
+        at its first request.
+        """
         self.routes, self.public_paths = routes, public_paths
         self._document = None
 

@@ -200,7 +200,7 @@ def _cluster_put(resource):
 
 
 _VERSIONS = _object_with('versions', versions={'type': 'array',
-                                                     'items': _OBJECT})
+                                               'items': _OBJECT})
 _HOME = {'description': 'JSON Home document',
          'content': {'application/json-home': {'schema': _OBJECT}}}
 _PROBE = _object_with('status', status={'type': 'string'})

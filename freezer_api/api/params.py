@@ -4,10 +4,10 @@ import re
 
 from oslo_utils import strutils
 
-from freezer_api import exception
-from freezer_api import jsonutils
 from freezer_api.api import body as bodies
 from freezer_api.api.middleware import limits
+from freezer_api import exception
+from freezer_api import jsonutils
 
 #: Deeper offsets than this are refused rather than sent to the store.
 MAX_OFFSET = 10 ** 9
@@ -92,7 +92,8 @@ def boolean(req, name, default=False):
 
 def search(req, max_body):
     """Return the search filter: the JSON body of the GET, or the
-    ``search`` query parameter (JSON)."""
+    ``search`` query parameter (JSON).
+    """
     found = bodies.read_json(req, max_body, required=False)
     raw = req.get_param('search')
     if raw:

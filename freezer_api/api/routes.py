@@ -42,7 +42,8 @@ ANY_ACCEPT_PATHS = PUBLIC_PATHS + METRICS_PATHS
 
 class PublicPaths:
     """``PUBLIC_PATHS``, and the metrics while ``[metrics] public`` is
-    set (read per request: the option is mutable)."""
+    set (read per request: the option is mutable).
+    """
 
     def __init__(self, conf):
         self.conf = conf
@@ -50,6 +51,7 @@ class PublicPaths:
     def __contains__(self, path):
         return path in PUBLIC_PATHS or (
             path in METRICS_PATHS and self.conf.metrics.public)
+
 
 #: (path below the version prefix, v1 resource, v2+ resource)
 DOCUMENT_ROUTES = [
@@ -98,7 +100,8 @@ def table(deps, versions=('v1', 'v2', 'v3')):
 
 def add_routes(app, deps, versions=('v1', 'v2', 'v3')):
     """Add every route of ``versions`` to a falcon App, and the OpenAPI
-    document of them all at ``/openapi.json``."""
+    document of them all at ``/openapi.json``.
+    """
     document = openapi.Document()
     routes = table(deps, versions) + [(OPENAPI_PATH, document)]
     document.describe(routes, PUBLIC_PATHS)

@@ -13,8 +13,8 @@ import sys
 
 from freezer_api import app
 from freezer_api import conf as conf_pkg
-from freezer_api import lifecycle as lifecycles
 from freezer_api.conf import reload
+from freezer_api import lifecycle as lifecycles
 from freezer_api.server import listener
 from freezer_api.server import loop
 from freezer_api.storage import driver
@@ -33,7 +33,8 @@ def _is_loopback(host):
 
 def _terminate(conf, lifecycle, server):
     """SIGTERM: drain for ``graceful_shutdown_timeout`` seconds, then stop;
-    a SIGTERM while draining stops at once."""
+    a SIGTERM while draining stops at once.
+    """
     if lifecycle.draining:
         LOG.info('SIGTERM while draining: stopping now')
         server.stop()

@@ -12,8 +12,8 @@ import re
 import threading
 import uuid
 
-from freezer_api import app
 from freezer_api.api import errors
+from freezer_api import app
 from freezer_api.cmd import discovery
 from freezer_api import conf as conf_pkg
 from freezer_api import jsonutils

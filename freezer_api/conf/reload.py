@@ -31,7 +31,8 @@ class _Immutable(logging.Handler):
 def reload(conf):
     """Re-read ``conf``'s files; return the changed mutable options
     (``{(group, name): (old, new)}``), or None when they could not be
-    read (the running configuration is kept)."""
+    read (the running configuration is kept).
+    """
     immutable = _Immutable()
     cfg_log = logging.getLogger('oslo_config.cfg')
     cfg_log.addHandler(immutable)

@@ -41,7 +41,8 @@ def capabilities(client_doc):
 def named(store, scope, client_id):
     """The client document a job owned by ``scope`` names by
     ``client_id``: the owner's own client, else a central one; None when
-    there is neither."""
+    there is neither.
+    """
     try:
         return store.get('clients', client_id, scope).doc
     except exception.NotFound:

@@ -33,7 +33,8 @@ UPDATE_FIELDS = SUMMARY_FIELDS + ('disabled_reason',)
 def name_matches(name, wanted):
     """The ``name`` list filter, as Cinder's: the exact name, or a name of
     that host with a backend/pool suffix (``c1`` matches ``c1@lvm`` and
-    ``c1#pool``)."""
+    ``c1#pool``).
+    """
     if not wanted or name == wanted or name.startswith(wanted + '#'):
         return True
     return '@' not in wanted and name.startswith(wanted + '@')
@@ -95,7 +96,8 @@ class Clusters:
 
     def list(self, filters=None, detail=False):
         """Clusters matching ``filters`` (typed values, see
-        ``schemas.cluster``), oldest first."""
+        ``schemas.cluster``), oldest first.
+        """
         members = {}
         for member in services_mod.all_records(self.store, 'services'):
             if member.get('cluster'):

@@ -25,7 +25,8 @@ def new_id():
 def merge(stored, patch):
     """Return ``stored`` with ``patch`` merged in: objects are merged key by
     key, everything else (lists included) is replaced; a ``MergePatch``
-    also removes the keys it sets to null (RFC 7386)."""
+    also removes the keys it sets to null (RFC 7386).
+    """
     if isinstance(patch, merge_patch.MergePatch):
         return merge_patch.apply(stored, patch)
     merged = dict(stored)

@@ -106,7 +106,8 @@ class Jobs(documents.Documents):
     def check_client(self, realm, doc):
         """The job's client must be visible to the project and support
         every action (v2 and later; v1 never checked). Return the client
-        (None on v1)."""
+        (None on v1).
+        """
         if realm.api == 'v1':
             return None
         client = self.find_client(realm, doc['client_id'])
@@ -124,7 +125,8 @@ class Jobs(documents.Documents):
 
     def update(self, realm, doc_id, patch):
         """PATCH; a job moved onto a client that needs a trust gets one
-        (made first: a refusal changes nothing)."""
+        (made first: a refusal changes nothing).
+        """
         credentials = None
         if (realm.api != 'v1' and isinstance(patch, dict)
                 and isinstance(patch.get('client_id'), str)):

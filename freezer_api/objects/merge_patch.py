@@ -16,7 +16,8 @@ class MergePatch(dict):
 
 def apply(target, patch):
     """Return ``target`` with the merge patch ``patch`` applied (neither is
-    changed); RFC 7386 section 2."""
+    changed); RFC 7386 section 2.
+    """
     if not isinstance(patch, dict):
         return patch
     result = dict(target) if isinstance(target, dict) else {}

@@ -28,14 +28,16 @@ def v1(ctx):
 
 def project(ctx, api, project_id, all_projects=False):
     """Realm of a v2/v3 request on ``project_id`` (any project if
-    ``all_projects``, which the API allows only where policy does)."""
+    ``all_projects``, which the API allows only where policy does).
+    """
     scope = base.ANY if all_projects else base.Scope(project_id=project_id)
     return Realm(api, project_id, ctx.user_id, ctx.user_name, scope, ctx)
 
 
 def owner(realm):
     """The storage scope that owns the realm's documents: what it creates,
-    reads, changes and deletes by id (the user on v1, else the project)."""
+    reads, changes and deletes by id (the user on v1, else the project).
+    """
     if realm.api == 'v1':
         return base.Scope(user_id=realm.user_id)
     return base.Scope(project_id=realm.project_id)

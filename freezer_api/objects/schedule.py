@@ -44,7 +44,8 @@ def _check_text(field, value):
 
 def _trigger_refuses(name, value):
     """APScheduler's reason for refusing ``value`` as its cron field
-    ``name``, or None when it accepts it."""
+    ``name``, or None when it accepts it.
+    """
     try:
         CronTrigger(timezone=datetime.timezone.utc, **{name: value})
     except ValueError as error:
@@ -73,7 +74,8 @@ def check_cron_field(field, value):
 def makes_cron_trigger(schedule):
     """True when freezer-scheduler builds a cron trigger of ``schedule``:
     it has cron fields and neither a ``schedule_date`` nor a
-    ``schedule_interval``, which take precedence."""
+    ``schedule_interval``, which take precedence.
+    """
     if schedule.get('schedule_date') or schedule.get('schedule_interval'):
         return False
     return any(field in schedule for field in CRON_FIELDS)

@@ -76,7 +76,8 @@ def _terms(items, name):
 
 def _time(value, name):
     """A time bound: an integer, an integral number or a string of ASCII
-    digits (as the CLI sends it), within 64 bits."""
+    digits (as the CLI sends it), within 64 bits.
+    """
     number = None
     if isinstance(value, float) and value.is_integer():
         number = int(value)

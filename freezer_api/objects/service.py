@@ -37,7 +37,8 @@ _ATTEMPTS = 20
 
 def doc_id(binary, key):
     """Store id of the record of ``key`` (a host, a client id, a cluster
-    name) for ``binary``: fixed length, whatever the key."""
+    name) for ``binary``: fixed length, whatever the key.
+    """
     digest = hashlib.sha1(key.encode('utf-8')).hexdigest()
     return '%s:%s' % (binary, digest)
 
@@ -45,7 +46,8 @@ def doc_id(binary, key):
 def scheduler_key(owner, client_id):
     """Key of the scheduler service of the client ``client_id`` that
     ``owner`` (a storage scope) holds: client ids are unique per owner, so
-    two owners' clients of one id are two services."""
+    two owners' clients of one id are two services.
+    """
     return '%s %s' % (base.owner_key('clients', owner), client_id)
 
 
@@ -86,7 +88,8 @@ class Services:
         """Record that ``key`` of ``binary`` is alive on ``host`` in
         ``cluster`` (a scheduler's record also names its ``client_id``). A
         service that joins a cluster creates the cluster record if needed.
-        Returns the service record."""
+        Returns the service record.
+        """
         cluster = cluster or None
         doc, joined = self._beat(doc_id(binary, key), binary, key, host,
                                  cluster, client_id)
@@ -129,7 +132,8 @@ class Services:
 
     def fresh(self, binary, key):
         """True when ``key`` heartbeated less than ``[DEFAULT]
-        report_interval`` seconds ago."""
+        report_interval`` seconds ago.
+        """
         try:
             doc = self.store.get('services', doc_id(binary, key)).doc
         except exception.NotFound:
@@ -158,7 +162,8 @@ class Services:
 
     def client_view(self, owner, client_id):
         """The ``service`` the client ``client_id`` of ``owner`` shows from
-        3.5: state and heartbeat (null fields before its first heartbeat)."""
+        3.5: state and heartbeat (null fields before its first heartbeat).
+        """
         try:
             doc = self.store.get('services', doc_id(
                 SCHEDULER_BINARY, scheduler_key(owner, client_id))).doc
@@ -177,7 +182,8 @@ def _client_host(client_doc):
 
 class ServiceHooks(hooks.Hooks):
     """The real hooks: clients heartbeat as freezer-scheduler services, and
-    jobs of members of a disabled cluster may not start."""
+    jobs of members of a disabled cluster may not start.
+    """
 
     active = True
 
@@ -234,7 +240,8 @@ class ServiceHooks(hooks.Hooks):
 
     def cluster_of(self, realm, client_id):
         """The cluster record of the cluster of the client a job of
-        ``realm`` names, or None."""
+        ``realm`` names, or None.
+        """
         if not isinstance(client_id, str):
             return None
         client_doc = clients.named(self.store, realms.owner(realm),

@@ -152,7 +152,8 @@ class Sessions(documents.Documents):
 
     def add_job(self, realm, session_id, job_id):
         """Put a job in the session; the job takes the session's
-        schedule and tag."""
+        schedule and tag.
+        """
         job = self.store.get('jobs', job_id, realms.owner(realm)).doc
 
         def add(doc):

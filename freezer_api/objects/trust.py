@@ -87,7 +87,8 @@ class Trusts:
 
     def _trust_for(self, realm):
         """The caller's trust to the service user on the project: an
-        existing one holding the roles, else a new one."""
+        existing one holding the roles, else a new one.
+        """
         token = getattr(realm.caller, 'auth_token', None)
         if not token:
             raise exception.Unprocessable(

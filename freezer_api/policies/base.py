@@ -62,7 +62,8 @@ def operations(method, path, versions=ALL_VERSIONS):
 
 def rule(name, check_str, description, ops):
     """A documented rule on project-scoped tokens; ``ops`` are
-    ``(method, path)`` pairs, as :func:`operations` returns them."""
+    ``(method, path)`` pairs, as :func:`operations` returns them.
+    """
     return policy.DocumentedRuleDefault(
         name=name, check_str=check_str, description=description,
         operations=[{'method': m, 'path': p} for m, p in ops],

@@ -30,6 +30,7 @@ DISABLE = {
     'required': ['name'],
 }
 
+
 def _boolean(name, raw):
     """oslo strutils' strict booleans, as Cinder accepts them."""
     try:

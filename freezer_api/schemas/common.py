@@ -83,7 +83,8 @@ def patch_of(schema):
 def merge_patch_of(schema):
     """Return the RFC 7386 merge patch form of a PATCH schema: nothing
     required, and any field, at any depth of objects, may be null (null
-    removes it). The patched document is validated in full afterwards."""
+    removes it). The patched document is validated in full afterwards.
+    """
     patched = {k: v for k, v in schema.items()
                if k not in ('required', 'properties', 'minProperties')}
     patched['properties'] = {

@@ -1,1 +1,4 @@
-"""The built-in HTTP/1.1 server of ``freezer-api`` (bounded pool, JSON errors)."""
+"""The built-in HTTP/1.1 server of ``freezer-api``.
+
+A bounded pool of workers; errors in the one JSON shape.
+"""

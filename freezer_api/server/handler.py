@@ -21,7 +21,8 @@ class Handler:
     def serve(self, conn):
         """Answer every request already on ``conn``; return True when the
         connection stays open for the next (keep-alive), False when the
-        server is done with it."""
+        server is done with it.
+        """
         conn.sock.settimeout(self.settings.socket_timeout)
         while self._one(conn):
             if not conn.buffer:

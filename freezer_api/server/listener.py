@@ -1,4 +1,7 @@
-"""The server's settings and its listening socket (backlog capped by somaxconn)."""
+"""The server's settings and its listening socket.
+
+The backlog is capped by somaxconn.
+"""
 
 import dataclasses
 import logging
@@ -47,7 +50,8 @@ def kernel_ceiling(path=SOMAXCONN):
 
 def backlog(wanted, ceiling):
     """The backlog to ask ``listen()`` for: ``wanted``, at most
-    ``ceiling`` (a larger value would be cut silently by the kernel)."""
+    ``ceiling`` (a larger value would be cut silently by the kernel).
+    """
     if ceiling is not None and 0 < ceiling < wanted:
         LOG.info('backlog %d is above the kernel limit '
                  'net.core.somaxconn = %d; listening with %d',

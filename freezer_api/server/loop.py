@@ -84,7 +84,8 @@ class Server:
         handler). The draining window: requests still arrive and are
         answered (a load balancer reads readiness), then ``serve_forever``
         stops accepting and lets the requests in flight finish. A second
-        call does not extend the window; ``seconds <= 0`` stops now."""
+        call does not extend the window; ``seconds <= 0`` stops now.
+        """
         if seconds <= 0:
             self.stop()
             return
@@ -170,7 +171,8 @@ class Server:
 
     def _guarded(self, step, conn):
         """Run ``step(conn)``; a failure costs that connection only,
-        never the loop."""
+        never the loop.
+        """
         try:
             step(conn)
         except Exception:

@@ -9,8 +9,8 @@ import sys
 import urllib.parse
 import uuid
 
-from freezer_api import jsonutils
 from freezer_api.api import errors
+from freezer_api import jsonutils
 
 LOG = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ _DIGITS = re.compile(r'[0-9]{1,18}\Z')
 
 def error(status, description, method=None):
     """The complete bytes of the server's own JSON error response (its
-    head only for a HEAD request); the connection is closed after it."""
+    head only for a HEAD request); the connection is closed after it.
+    """
     title, code = OWN[status]
     request_id = 'req-' + str(uuid.uuid4())
     body = jsonutils.dumps(errors.body(status, title, description, code,

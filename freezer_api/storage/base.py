@@ -190,7 +190,8 @@ class Store(abc.ABC):
     def positions(self, kind, owner, doc_id):
         """Return the sort positions (the store's own form) of at most two
         documents of id ``doc_id`` of ``owner`` (an owner key; None: every
-        owner), for ``after_marker``."""
+        owner), for ``after_marker``.
+        """
         raise NotImplementedError
 
     @abc.abstractmethod

@@ -46,7 +46,8 @@ def term(prefix, key, value):
 
 def path_term(path, value):
     """Term matching ``value`` at the exact dotted ``path`` (two or more
-    keys: a top-level key is indexed by its ``key_term`` only)."""
+    keys: a top-level key is indexed by its ``key_term`` only).
+    """
     return term('p:', path, value)
 
 

@@ -8,9 +8,9 @@ import json
 
 import falcon
 
-from freezer_api import app
-from freezer_api.api import routes
 from freezer_api.api.resources import base
+from freezer_api.api import routes
+from freezer_api import app
 from freezer_api.objects import hooks
 from tests import conftest
 
@@ -169,7 +169,8 @@ def _paths(value, prefix=()):
 
 def mutated(rng, doc):
     """``doc`` as JSON bytes, with one key's value (or a new key) replaced by
-    a raw hostile value."""
+    a raw hostile value.
+    """
     doc = json.loads(json.dumps(doc))
     paths = list(_paths(doc)) or [('x',)]
     path = rng.choice(paths)

@@ -8,8 +8,8 @@ answers after the server drained the process."""
 
 import json
 
-import pytest
 from falcon import testing
+import pytest
 
 from freezer_api import app
 from freezer_api import lifecycle
@@ -37,7 +37,8 @@ def _sample(name):
 def part_errors(sample, live, where='$'):
     """How ``sample`` is not a part of ``live``: every key of the sample
     is there with the same JSON type, at every level; list items look
-    like the sample's first."""
+    like the sample's first.
+    """
     if ref._kind(sample) != ref._kind(live):
         return ['%s: %s in the sample, %s live'
                 % (where, ref._kind(sample), ref._kind(live))]

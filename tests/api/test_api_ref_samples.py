@@ -10,8 +10,8 @@ with elements like the sample's).
 """
 
 import json
-import re
 from pathlib import Path
+import re
 
 import pytest
 

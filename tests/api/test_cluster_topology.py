@@ -7,10 +7,10 @@ import pytest
 
 from freezer_api.objects import service
 from freezer_api.storage import base
-from tests.api.test_clusters import register
-from tests.api.test_microversion import V3
-from tests.api.test_microversion import labelled
 from tests.api.conftest import Caller
+from tests.api.test_clusters import register
+from tests.api.test_microversion import labelled
+from tests.api.test_microversion import V3
 
 PATH = '/clusters/c1/services'
 

@@ -12,8 +12,8 @@ from freezer_api.storage import base as storage_base
 from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
-from tests.api.test_microversion import V3
 from tests.api.test_microversion import labelled
+from tests.api.test_microversion import V3
 
 SUMMARY = {'name', 'binary', 'state', 'status', 'replication_status'}
 DETAIL = SUMMARY | {'num_hosts', 'num_down_hosts', 'last_heartbeat',
@@ -42,7 +42,8 @@ def register(agent, host, cluster=None, project='p1'):
 
 def sid_of(binary, key, project='p1'):
     """Store id of a service record: a scheduler's by its client's id in
-    ``project``, an API node's by its host."""
+    ``project``, an API node's by its host.
+    """
     if binary == service.SCHEDULER_BINARY:
         key = service.scheduler_key(storage_base.Scope(project_id=project),
                                     key)
@@ -71,7 +72,7 @@ ROUTES = [('GET', '/clusters'), ('GET', '/clusters/detail'),
 @pytest.mark.parametrize('method, path', ROUTES)
 @pytest.mark.parametrize('version', [None, '3.0', '3.6'])
 def test_cluster_routes_do_not_exist_below_3_7(admin, agent, method, path,
-                                                version):
+                                               version):
     register(agent, 'h1', 'c1')
     resp = admin.at(version).request(method, path, json={'name': 'c1'})
     assert resp.status_code == 404
@@ -94,7 +95,7 @@ def test_no_cluster_routes_in_v2(agent):
 @pytest.mark.parametrize('roles', ['member', 'reader', 'member,reader',
                                    'service'])
 def test_non_admins_are_403_before_the_body_is_read(api, agent, method, path,
-                                                     roles):
+                                                    roles):
     register(agent, 'h1', 'c1')
     caller = V3(api, '3.8', user='u', project='p1', roles=roles)
     resp = caller.request(method, path, body='{not json',
@@ -177,7 +178,7 @@ def test_polls_write_one_heartbeat_per_report_interval(agent, store):
 
 
 def test_a_patched_cluster_is_joined_at_the_next_heartbeat(admin, agent,
-                                                          store):
+                                                           store):
     client_id = register(agent, 'h1', 'c1')
     assert agent.patch('/clients/%s' % client_id,
                        json={'cluster': 'c2'}).status_code == 200
@@ -492,7 +493,7 @@ def test_concurrent_enable_disable_loses_no_update(api, agent):
 
 
 def test_one_client_id_in_two_projects_is_two_services(admin, agent, api,
-                                                        store):
+                                                       store):
     other = Caller(api, 'v2', user='agent2', project='p2')
     register(agent, 'h1', 'c1')
     resp = other.post('/clients', json=client_info('p1_h1', cluster='c2'))

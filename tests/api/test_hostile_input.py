@@ -18,11 +18,11 @@ import random
 import pytest
 
 from freezer_api.storage import base as storage
-from tests.api import hostile
-from tests.api.conftest import Caller
 from tests.api.conftest import backup_metadata
+from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
+from tests.api import hostile
 
 SEED = os.environ.get('FREEZER_FUZZ_SEED', '15')
 # NOTE: every case snapshots the whole store: on the server-backed stores
@@ -83,7 +83,8 @@ SESSION = {'description': 's', 'hold_off': 30,
 
 def valid_body(method, path, resource, ids):
     """A body the route accepts, to be mutated (None: the route reads none
-    or a search filter)."""
+    or a search filter).
+    """
     kind = getattr(resource, 'kind', None)
     name = type(resource).__name__
     if name == 'Event':
@@ -129,7 +130,8 @@ def snapshot(store):
 
 def contains(stored, sent):
     """True when everything ``sent`` says is what ``stored`` holds (dicts
-    may hold more keys: PATCH merges)."""
+    may hold more keys: PATCH merges).
+    """
     if isinstance(sent, dict):
         return isinstance(stored, dict) and all(
             k in stored and contains(stored[k], v) for k, v in sent.items())
@@ -272,7 +274,8 @@ def test_the_fuzzer_covers_the_route_table():
 
 def refused(caller, store, method, path, body=None, **kwargs):
     """Send a request that must be refused with a 400 changing nothing;
-    return the error description."""
+    return the error description.
+    """
     before = snapshot(store)
     resp = caller.request(method, path, body=body, **kwargs)
     assert resp.status_code == 400, resp.text

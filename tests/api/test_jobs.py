@@ -104,7 +104,7 @@ def test_valid_schedules_are_accepted(alice, registered, schedule):
      'schedule_end_date': '2015-01-01T00:00:00'},
 ])
 def test_invalid_schedules_are_400_and_store_nothing(alice, registered,
-                                                      schedule):
+                                                     schedule):
     resp = alice.post('/jobs', json=job_doc(job_schedule=schedule))
     assert resp.status_code == 400, resp.text
     assert resp.json['code'] == 'freezer.document.invalid'
@@ -277,7 +277,8 @@ def test_search_jobs_like_the_scheduler(alice, registered):
 @pytest.fixture
 def two_projects_jobs(api):
     """One job in p1 (alice's) and one in p2 (mallory's), on v2."""
-    from tests.api.conftest import Caller, client_info
+    from tests.api.conftest import Caller
+    from tests.api.conftest import client_info
     ids = {}
     for user, project in (('alice', 'p1'), ('mallory', 'p2')):
         owner = Caller(api, 'v2', user=user, project=project)

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from tests.api.conftest import Caller
 from tests.api.conftest import backup_metadata
+from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
 

@@ -2,16 +2,16 @@
 compare-and-set and heartbeat figures, store gauges; rule metrics:get
 unless [metrics] public."""
 
-import pytest
 from falcon import testing
 from prometheus_client import parser
+import pytest
 
 from freezer_api import app as app_mod
 from freezer_api import exception
 from freezer_api import metrics
-from tests import conftest
 from tests.api.conftest import Caller
 from tests.api.conftest import client_info
+from tests import conftest
 
 ADMIN = {'X-User-Id': 'root', 'X-Project-Id': 'p1', 'X-Roles': 'admin'}
 

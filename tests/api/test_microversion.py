@@ -4,8 +4,8 @@
 import pytest
 
 from freezer_api.api import microversion as mv
-from tests.api.conftest import Caller
 from tests.api.conftest import backup_metadata
+from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
 
@@ -14,7 +14,8 @@ HEADER = 'OpenStack-API-Version'
 
 class V3(Caller):
     """A caller of /v3 that sends ``OpenStack-API-Version: backup <mv>``
-    (no header when ``mv`` is None)."""
+    (no header when ``mv`` is None).
+    """
 
     def __init__(self, api, mv=None, **kwargs):
         super().__init__(api, 'v3', **kwargs)

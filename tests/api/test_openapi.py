@@ -1,13 +1,13 @@
 """GET /openapi.json: a valid OpenAPI 3.1 document of every route, whose
 request bodies are the schemas the service validates with."""
 
-import pytest
 from falcon import testing
 from openapi_spec_validator import validate
+import pytest
 
-from freezer_api import app as app_mod
 from freezer_api.api import microversion
 from freezer_api.api import openapi_operations
+from freezer_api import app as app_mod
 from freezer_api.schemas import action as action_schemas
 from freezer_api.schemas import cluster as cluster_schemas
 from freezer_api.schemas import job as job_schemas

@@ -4,13 +4,13 @@ operators read, on every store."""
 import datetime
 import os
 
-import pytest
 from falcon import testing
+import pytest
 
+from freezer_api.api import microversion
 from freezer_api import app as app_mod
 from freezer_api import exception
 from freezer_api import lifecycle as lifecycles
-from freezer_api.api import microversion
 from freezer_api.objects import readiness
 from freezer_api.storage import base
 
@@ -128,7 +128,7 @@ def test_last_active_ignores_probes_and_status(ops):
         ops.simulate_head(path)
     ops.simulate_get('/status', headers=ADMIN)
     assert 'last_active' not in ops.simulate_get('/status',
-                                                  headers=ADMIN).json
+                                                 headers=ADMIN).json
     assert ops.simulate_get('/v2/p1/jobs', headers=ADMIN).status_code == 200
     active = ops.simulate_get('/status', headers=ADMIN).json['last_active']
     assert _utc(active) <= datetime.datetime.now(datetime.timezone.utc)

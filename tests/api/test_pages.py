@@ -6,14 +6,14 @@ from urllib import parse as urlparse
 
 import pytest
 
-from tests.api.conftest import Caller
 from tests.api.conftest import backup_metadata
+from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
 from tests.api.test_actions import ACTION
+from tests.api.test_microversion import labelled
 from tests.api.test_microversion import V3
 from tests.api.test_sessions import SCHEDULE
-from tests.api.test_microversion import labelled
 
 MARKER_MV = '3.10'
 
@@ -194,7 +194,7 @@ def test_all_projects_jobs_walk_by_marker(api):
                 all_projects='true') == [j['job_id'] for j in every]
 
 
-# -- below 3.10 nothing changes ------------------------------------------------
+# -- below 3.10 nothing changes -----------------------------------------------
 
 @pytest.mark.parametrize('mv', ['3.6', '3.9'])
 def test_marker_is_an_unknown_parameter_from_3_6_to_3_9(api, mv):

@@ -10,21 +10,21 @@ import importlib
 import os
 import textwrap
 
-import pytest
-import sqlalchemy as sa
 from falcon import testing
 from oslo_policy import opts as policy_opts
 from oslo_policy import policy as oslo_policy
+import pytest
+import sqlalchemy as sa
 
 from freezer_api import app
 from freezer_api import conf as conf_pkg
 from freezer_api import policies
 from freezer_api import policy
 from freezer_api.storage import driver
-from tests import conftest
 from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
+from tests import conftest
 from tests.fixtures import metadata
 
 UPSTREAM_RULES = {

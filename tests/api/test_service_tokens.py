@@ -8,14 +8,14 @@ The same with a real Keystone service token: tests/integration/
 test_keystone.py.
 """
 
-import pytest
 from falcon import testing
 from oslo_policy import opts as policy_opts
+import pytest
 
 from freezer_api import app
 from freezer_api.storage import driver
-from tests import conftest
 from tests.api.conftest import Caller
+from tests import conftest
 
 # NOTE: a reader may list backups only when a service vouches for the
 # request; a service user named nova-user may list jobs.

@@ -9,14 +9,16 @@ same calls in tests/integration/test_trusts.py.
 
 import logging
 
-import pytest
 from falcon import testing
+import pytest
 
 from freezer_api import app as app_mod
 from freezer_api import exception
 from freezer_api import keystone
+from tests.api.conftest import Caller
+from tests.api.conftest import client_info
+from tests.api.conftest import job_doc
 from tests import conftest
-from tests.api.conftest import Caller, client_info, job_doc
 
 TRUSTEE = 'freezer-service-user'
 
@@ -137,7 +139,8 @@ def test_a_client_that_is_not_central_stays_private(api):
 
 class FakeKeystone:
     """Keystone's trust API as ``freezer_api.keystone.Keystone`` offers
-    it, in memory; ``fail`` makes every call raise it."""
+    it, in memory; ``fail`` makes every call raise it.
+    """
 
     def __init__(self, conf=None):
         self.trusts = {}

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from tests.api.conftest import Caller
 from tests.api.conftest import backup_metadata
+from tests.api.conftest import Caller
 from tests.api.conftest import client_info
 from tests.api.conftest import job_doc
 
@@ -460,7 +460,8 @@ REPLACE_BODIES = {
 
 def _item_requests(kind, doc_id, job_id='anyjob'):
     """(method, path, body) of every request on one document; ``job_id``
-    is the job session requests name."""
+    is the job session requests name.
+    """
     path = '/%s/%s' % (kind, doc_id)
     requests = [('GET', path, None), ('DELETE', path, None)]
     if kind == 'backups':
@@ -614,7 +615,7 @@ def test_client_registration_is_idempotent(alice):
 
 
 def test_another_project_registers_its_own_client_of_that_id(alice,
-                                                              mallory):
+                                                             mallory):
     _client(alice, description='mine')
     resp = mallory.post('/clients', json=client_info(description='theirs'))
     assert resp.status_code == 201, resp.text

@@ -64,7 +64,7 @@ class Owner:
 
     def prefix(self, version):
         return '/v1' if version == 'v1' else '/%s/%s' % (version,
-                                                          self.project)
+                                                         self.project)
 
 
 KEEPER, VICTIM, ATTACKER = Owner('keeper'), Owner('victim'), Owner('attacker')
@@ -73,7 +73,8 @@ OTHERS = {KEEPER.user, KEEPER.project, VICTIM.user, VICTIM.project}
 
 def documents(owner):
     """The documents an owner starts with (v1 and v2 alike): kind, path
-    below the prefix, body, id field of the answer."""
+    below the prefix, body, id field of the answer.
+    """
     mark = MARKERS.get(owner.name, owner.name)
     host = owner.name + '_host1'
     return [
@@ -117,7 +118,8 @@ class Reset(Exception):
 
 class Closed(Exception):
     """The server closed the connection; ``partial`` is what it had sent
-    of a response that never completed (empty: a clean close)."""
+    of a response that never completed (empty: a clean close).
+    """
 
     def __init__(self, partial=b''):
         super().__init__(partial[:200])
@@ -230,7 +232,8 @@ class Reader:
 
     def eof(self):
         """True when the server closes without sending more (what it did
-        send is left in ``buf``)."""
+        send is left in ``buf``).
+        """
         try:
             while True:
                 self._fill()
@@ -669,7 +672,8 @@ def seed(port, owner):
 
 def snapshot(port, owner, ids):
     """Every document of ``owner`` as its GETs answer it (item and list,
-    in every version): {path: (status, body bytes)}."""
+    in every version): {path: (status, body bytes)}.
+    """
     found = {}
     latest = [(b'OpenStack-API-Version', b'backup latest')]
     for version, kinds in sorted(ids.items()):
@@ -704,11 +708,11 @@ class Settings:
     tolerated: frozenset = frozenset()
 
 
-
 class Run:
     """Sends the cases of one run from ``settings.threads`` threads, each on
     a keep-alive connection of its own (protocol cases and bursts on fresh
-    ones), and collects what the oracles found."""
+    ones), and collects what the oracles found.
+    """
 
     def __init__(self, port, generator, settings):
         self.port = port

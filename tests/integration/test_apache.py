@@ -89,7 +89,8 @@ def test_daemons_run_debian_python_with_the_venv(apache_server):
 
 def test_devstack_apache2_mode_output_serves(apache_venv):
     """The site and conf the DevStack plugin writes (its default mode),
-    with only the log directory and the listen address changed."""
+    with only the log directory and the listen address changed.
+    """
     from tests.fixtures import apache
     from tests.unit import test_devstack
 

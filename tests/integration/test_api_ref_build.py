@@ -9,10 +9,10 @@ from PyPI on first use.
 
 import contextlib
 import fcntl
+from pathlib import Path
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -27,7 +27,8 @@ ADMIN = dict(IDENTITY, **{'X-Roles': 'admin'})
 
 def _half_sent_post(server, name):
     """Open a connection and send a POST with half of its body; return the
-    socket and the other half."""
+    socket and the other half.
+    """
     body = json.dumps({'container': 'c', 'hostname': 'h',
                        'backup_name': name, 'padding': 'x' * 4000}).encode()
     head = ('POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json'

@@ -16,18 +16,18 @@ module:
 import contextlib
 import json
 import os
+from pathlib import Path
 import signal
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from keystoneauth1 import noauth
+from keystoneauth1 import session as ks_session
 import pytest
 import requests
 import yaml
-from keystoneauth1 import noauth
-from keystoneauth1 import session as ks_session
 
 from freezerclient import exceptions as fc_exceptions
 from freezerclient.v2 import client as fc_client
@@ -250,7 +250,8 @@ def test_python_api_with_noauth_session_and_fixed_endpoint(noauth_api):
 def test_python_api_endpoint_with_v2_prefix_is_not_supported_silently(
         noauth_api):
     """An endpoint ending in /v2 makes the client drop the project id;
-    the service answers 404 rather than guessing a project."""
+    the service answers 404 rather than guessing a project.
+    """
     session = ks_session.Session(auth=noauth.NoAuth())
     client = fc_client.Client(session=session,
                               endpoint=noauth_api.url + '/v2',
@@ -424,7 +425,8 @@ class Cli:
 
     def yaml(self, *args):
         """For listings holding datetimes, which cliff's JSON formatter
-        cannot print (a client bug: ``backup-list -f json`` exits 1)."""
+        cannot print (a client bug: ``backup-list -f json`` exits 1).
+        """
         return yaml.safe_load(self.run(*args, '-f', 'yaml'))
 
     def file(self, name, doc):
@@ -602,7 +604,8 @@ def test_cli_backups(cli, keystone, ks_freezer_api):
 
 def test_cli_delete_of_an_unknown_document_fails_with_the_404(cli):
     """Upstream answered 204 for any id; here an unknown id is 404, which
-    the CLI reports with the API's description and exit status 1."""
+    the CLI reports with the API's description and exit status 1.
+    """
     out = cli.run('client-delete', 'nobody_nowhere', expect=1)
     assert 'Error 404' in out
     assert 'nobody_nowhere' in out

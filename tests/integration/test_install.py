@@ -36,7 +36,8 @@ WSGI_PROBE = textwrap.dedent('''
     import io, json, runpy, sys
     from wsgiref.util import setup_testing_defaults
 
-    app = runpy.run_path(sys.argv[1], run_name='_mod_wsgi_probe')['application']
+    app = runpy.run_path(sys.argv[1],
+                         run_name='_mod_wsgi_probe')['application']
 
     def call(method, path, body=b''):
         environ = {'REQUEST_METHOD': method, 'PATH_INFO': path,
@@ -68,7 +69,8 @@ def write_confs(directory, port):
     main = confdir / 'freezer-api.conf'
     main.write_text(
         '[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %d\nstate_path = %s\n'
-        'graceful_shutdown_timeout = 0\n[database]\nconnection = sqlite:///%s\n'
+        'graceful_shutdown_timeout = 0\n'
+        '[database]\nconnection = sqlite:///%s\n'
         % (port, directory / 'state', directory / 'state' / 'freezer.db'))
     noauth = directory / 'noauth.conf'
     noauth.write_text('[DEFAULT]\nauth_strategy = noauth\n')

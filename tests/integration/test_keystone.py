@@ -8,10 +8,10 @@ every route lives in test_keystone_isolation.py.
 import time
 import uuid
 
+from keystoneauth1.identity import v3
+from keystoneauth1 import session as ks_session
 import pytest
 import requests
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 
 pytestmark = pytest.mark.integration
 
@@ -190,7 +190,8 @@ def test_unscoped_token_may_do_nothing(keystone_api):
 
 def test_domain_and_system_scoped_admin_tokens_are_refused(keystone_api):
     """Every rule is for project-scoped tokens: an admin role held on a
-    domain or on the system does not make its holder freezer's admin."""
+    domain or on the system does not make its holder freezer's admin.
+    """
     keystone = keystone_api.keystone
     tokens = {'domain': keystone.token('domain_admin'),
               'system': keystone.session('admin', system=True).get_token()}
@@ -235,7 +236,8 @@ def test_a_policy_rule_on_service_roles_with_a_real_service_token(
         keystone, tmp_path):
     """A rule naming ``service_roles`` holds only when a service sends its
     own Keystone token beside the user's (``X-Service-Token``): auth_token
-    validates both, and the request context carries the service's roles."""
+    validates both, and the request context carries the service's roles.
+    """
     from tests.fixtures import keystone as fixture
     policy_file = tmp_path / 'policy.yaml'
     policy_file.write_text(

@@ -17,8 +17,8 @@ import uuid
 
 import pytest
 
-from freezer_api.api import routes
 from freezer_api.api.resources import cluster
+from freezer_api.api import routes
 
 pytestmark = pytest.mark.integration
 
@@ -278,7 +278,8 @@ def victim(world, request):
 @pytest.fixture
 def attacker(world, victim):
     """member_a's documents in the victim's version; also left untouched
-    by the attacks (they only name the victim's ids)."""
+    by the attacks (they only name the victim's ids).
+    """
     owner = world['member_a', victim.version]
     before = owner.snapshot()
     yield owner
@@ -457,7 +458,8 @@ def test_v2_documents_are_the_projects_v1_documents_the_users(project_a):
 def test_all_projects_is_ignored_for_project_users(keystone_api, world, user,
                                                    project):
     """As upstream: the flag without jobs:get_all_projects lists the URL
-    project's jobs (200), never another project's."""
+    project's jobs (200), never another project's.
+    """
     keystone = keystone_api.keystone
     resp = keystone_api.request(user, 'GET', url(
         'v2', keystone, '/jobs?all_projects=true&limit=1000', project))

@@ -5,9 +5,9 @@ sum over both."""
 import collections
 import concurrent.futures
 
+from prometheus_client import parser
 import pytest
 import requests
-from prometheus_client import parser
 
 from tests.fixtures import uwsgi as uwsgi_fixture
 

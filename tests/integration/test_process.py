@@ -104,7 +104,8 @@ def wait_for(url, proc, deadline=30):
     end = time.time() + deadline
     while time.time() < end:
         if proc.poll() is not None:
-            raise AssertionError('freezer-api exited with %s' % proc.returncode)
+            raise AssertionError('freezer-api exited with %s'
+                                 % proc.returncode)
         try:
             return requests.get(url, timeout=2)
         except requests.ConnectionError:

@@ -101,7 +101,7 @@ def test_sync_show_remove_erase(server, prefix, tmp_path):
 
 
 def test_update_settings_applies_replicas_from_the_config(server, prefix,
-                                                         tmp_path):
+                                                          tmp_path):
     url = server.url
     conf_file = write_conf(tmp_path / 'api.conf', url, prefix)
     assert manage(conf_file, 'db', 'sync').returncode == 0

@@ -5,8 +5,8 @@ back (issue 3, item 6). Runs on the real Elasticsearch and OpenSearch."""
 import threading
 import time
 
-import pytest
 from falcon import testing
+import pytest
 
 from freezer_api import app
 from freezer_api.storage import driver

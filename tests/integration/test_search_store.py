@@ -97,7 +97,7 @@ def test_offsets_past_the_result_window_use_search_after(store,
 
 
 def test_a_page_after_a_marker_is_one_search_after_request(store,
-                                                          monkeypatch):
+                                                           monkeypatch):
     for n in range(30):
         store.create('backups', 'b%02d' % n, {'project_id': 'p1', 'n': n},
                      P1)

@@ -51,7 +51,8 @@ class Server:
 
 def launch(workdir, **options):
     """Sync a SQLite store and start ``freezer-api`` in ``workdir`` with
-    extra ``[DEFAULT]`` options; return the ready ``Server``."""
+    extra ``[DEFAULT]`` options; return the ready ``Server``.
+    """
     port = free_port()
     conf = workdir / 'freezer-api.conf'
     lines = ['[DEFAULT]', 'bind_host = 127.0.0.1', 'bind_port = %d' % port,
@@ -100,7 +101,8 @@ def start(tmp_path):
 @pytest.fixture(scope='module')
 def shared(tmp_path_factory):
     """One server (defaults but a 1 s client_socket_timeout, for the 408)
-    for the checks that need no options; each stores its own names."""
+    for the checks that need no options; each stores its own names.
+    """
     server = launch(tmp_path_factory.mktemp('malformed'),
                     client_socket_timeout=1)
     yield server
@@ -161,7 +163,8 @@ def assert_json_error(raw, status):
 
 def burst(server, clients, name):
     """``clients`` threads connect at the same instant and each POSTs a
-    backup; return their statuses (or exceptions)."""
+    backup; return their statuses (or exceptions).
+    """
     barrier = threading.Barrier(clients)
     results = [None] * clients
 

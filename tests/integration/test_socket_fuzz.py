@@ -36,12 +36,12 @@ these runs: what it cannot parse it closes unanswered.
 
 import contextlib
 import os
+from pathlib import Path
 import re
 import socket
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -80,7 +80,8 @@ class Server:
 
 def store_conf(request, store_name, tag):
     """Configuration sections for ``store_name`` ('' for SQLite; else a
-    search flavour of tests/fixtures/search.py)."""
+    search flavour of tests/fixtures/search.py).
+    """
     if store_name == 'sql':
         return ''
     search = request.getfixturevalue(store_name + '_server')
@@ -97,7 +98,7 @@ def start_freezer_api(workdir, extra=''):
         'auth_strategy = noauth\nstate_path = %s\n'
         'graceful_shutdown_timeout = 0\n[database]\n'
         'connection = sqlite:///%s\n%s' % (port, workdir,
-                                          workdir / 'db.sqlite', extra))
+                                           workdir / 'db.sqlite', extra))
     dep.db_sync(conf)
     log = workdir / 'api.log'
     with open(log, 'w') as out:
@@ -168,7 +169,7 @@ def test_hostile_traffic_over_sockets(request, tmp_path, capsys, server_name,
         server.stop()
     with capsys.disabled():
         print('\n[socket fuzz %s/%s] %s' % (server_name, store_name,
-                                           run.report()))
+                                            run.report()))
     assert run.failures == [], '%d failures (%s), first ones:\n%s' % (
         run.counts['failures'], run.report(), '\n'.join(run.failures[:15]))
     assert not run.timed_out, run.report()
@@ -199,7 +200,8 @@ def test_the_cases_are_reproducible_from_the_seed():
 
 def exchange(port, raw, half_close=True, timeout=10):
     """Send ``raw`` on a fresh connection; return every byte of the answer
-    until the server closes."""
+    until the server closes.
+    """
     with contextlib.closing(sf.connect(port, timeout)) as sock:
         sock.sendall(raw)
         if half_close:
@@ -222,7 +224,8 @@ def backups_of(port, owner):
 def test_a_string_longer_than_a_search_term_is_stored_whole(
         request, tmp_path, store_name):
     """A 70,000-character backup_name was a 500 on Elasticsearch: the
-    keyword copy of it in the entry's key fields exceeded Lucene's term."""
+    keyword copy of it in the entry's key fields exceeded Lucene's term.
+    """
     server = start(request, tmp_path, 'freezer-api', store_name)
     try:
         doc = {'container': 'c', 'hostname': 'h', 'backup_name': 'x' * 70000}
@@ -240,7 +243,8 @@ def test_a_string_longer_than_a_search_term_is_stored_whole(
 
 def test_uwsgi_body_cut_short_is_a_json_400_not_a_500(uwsgi_server):
     """uWSGI raises OSError reading a body that ends before its
-    Content-Length; that was a 500 with a traceback."""
+    Content-Length; that was a 500 with a traceback.
+    """
     port = uwsgi_server.port
     raw = sf.wire('POST', '/v2/attacker/backups', sf.ATTACKER.headers(),
                   b'{"container": "c"', length=False)
@@ -259,7 +263,8 @@ def test_uwsgi_body_cut_short_is_a_json_400_not_a_500(uwsgi_server):
 def test_uwsgi_unparsed_request_line_is_a_json_400_not_a_traceback(
         uwsgi_server, garbage):
     """uWSGI hands the application an environ without REQUEST_METHOD or
-    PATH_INFO for these; Falcon raised KeyError (a traceback, no answer)."""
+    PATH_INFO for these; Falcon raised KeyError (a traceback, no answer).
+    """
     resp, rest = sf.parse_answer(exchange(uwsgi_server.port, garbage))
     assert (resp.protocol, resp.status) == (b'HTTP/1.0', 400)
     assert sf.problems(resp, b'GET') == [] and rest == b''
@@ -268,7 +273,8 @@ def test_uwsgi_unparsed_request_line_is_a_json_400_not_a_traceback(
 
 def test_uwsgi_request_line_of_four_words_is_not_acted_on(uwsgi_server):
     """uWSGI passes ``HTTP/1.1 x`` on as the protocol: the DELETE must not
-    run. Its status line repeats that protocol (uWSGI's doing, pinned)."""
+    run. Its status line repeats that protocol (uWSGI's doing, pinned).
+    """
     port = uwsgi_server.port
     created = sf.call(port, 'POST', '/v2/attacker/backups', sf.ATTACKER,
                       {'container': 'c', 'hostname': 'h',
@@ -301,7 +307,8 @@ def test_uwsgi_http_router_drops_long_headers_and_holds_garbage(
     """The README's ``uwsgi --http`` router (not the shipped ini): a header
     section over its 4 KiB buffer is closed unanswered, and garbage is held
     until ``--http-timeout`` and closed unanswered; our application never
-    sees either (uWSGI's behaviour, pinned)."""
+    sees either (uWSGI's behaviour, pinned).
+    """
     router = uwsgi_servers(lambda port, _: [
         '--http', '127.0.0.1:%d' % port, '--need-app', '--master',
         '--http-timeout', '2', '--module', 'freezer_api.cmd.wsgi:application'],
@@ -324,7 +331,8 @@ def test_uwsgi_http_router_drops_long_headers_and_holds_garbage(
 
 def test_concurrent_readiness_probes_all_answer_200(api_server):
     """Two probes at once overwrote the one probe record and the loser's
-    compare-and-set failed: /health/ready said 503 degraded."""
+    compare-and-set failed: /health/ready said 503 degraded.
+    """
     statuses = []
 
     def probe():

@@ -107,7 +107,7 @@ def test_trust_is_created_reused_and_deleted_with_the_last_job(
 
 
 def test_teammate_deleting_the_last_job_deletes_the_trust(keystone_api,
-                                                         central):
+                                                          central):
     # NOTE: member_a2 may delete member_a's job but not member_a's trust;
     # the service user (admin) deletes it instead.
     keystone = keystone_api.keystone
@@ -192,7 +192,8 @@ def _refused(api, user, status, code):
 
 def _separate_api(keystone, tmp_path, extra):
     """A freezer-api process of its own, sharing the test run's Keystone
-    (a context manager yielding its URL)."""
+    (a context manager yielding its URL).
+    """
     return keystone_fixture.running_api(
         tmp_path, keystone.authtoken_options(), extra=extra)
 

@@ -6,9 +6,9 @@ import json
 import uuid
 
 import alembic.command
+from falcon import testing
 import pytest
 import sqlalchemy as sa
-from falcon import testing
 
 from freezer_api import app
 from freezer_api.cmd import manage
@@ -16,8 +16,8 @@ from freezer_api.storage import driver
 from freezer_api.storage import query as q
 from freezer_api.storage.sql import engine as sql_engine
 from freezer_api.storage.sql import manager as sql_manager
-from tests import conftest
 from tests.api.conftest import Caller
+from tests import conftest
 
 #: Rows as the store wrote them at revision 0001_documents.
 OLD_ROWS = [
@@ -107,7 +107,7 @@ def upgraded(old_url, tmp_path):
 
 
 def test_sync_moves_an_old_database_to_the_newest_revision(upgraded,
-                                                          old_url):
+                                                           old_url):
     conf = conftest.make_conf(_Database(old_url))
     checked = driver.open_manager(conf)
     try:

@@ -106,7 +106,8 @@ def apache_syntax_ok(tmp_path, site):
 
 def test_shellcheck_is_clean():
     shellcheck = shutil.which('shellcheck')
-    assert shellcheck, 'shellcheck is not installed (apt-get install shellcheck)'
+    assert shellcheck, ('shellcheck is not installed '
+                        '(apt-get install shellcheck)')
     proc = subprocess.run(
         [shellcheck, '--shell=bash', '--external-sources',
          *map(str, SCRIPTS), str(HARNESS)],
@@ -191,7 +192,8 @@ def test_stack_with_uwsgi_runs_the_shipped_ini(tmp_path):
     assert not ini.has_option('uwsgi', 'callable')
     assert ini.get('uwsgi', 'env') == (
         f'OS_FREEZER_CONFIG_DIR={tmp_path}/etc/freezer')
-    assert ini.get('uwsgi', 'pidfile') == f'{tmp_path}/data/freezer-api/uwsgi.pid'
+    assert ini.get('uwsgi', 'pidfile') == (
+        f'{tmp_path}/data/freezer-api/uwsgi.pid')
     shipped = run.conf(REPO / 'etc' / 'freezer' / 'uwsgi.ini')
     changed = {'http-socket', 'processes', 'threads', 'pidfile', 'env'}
     for key, value in shipped.items('uwsgi'):
@@ -255,7 +257,8 @@ def test_unstack_stops_only_what_it_started(tmp_path, server):
     try:
         run = run_plugin(tmp_path, 'unstack', env=env)
         time.sleep(0.2)
-        assert decoy.poll() is None, 'unstack killed a process it did not start'
+        assert decoy.poll() is None, (
+            'unstack killed a process it did not start')
     finally:
         decoy.kill()
         decoy.wait()

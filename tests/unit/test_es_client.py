@@ -4,8 +4,8 @@ explicitly, bad values refused with a clear message, errors translated."""
 import pytest
 
 from freezer_api import conf as conf_pkg
-from freezer_api import exception
 from freezer_api.conf import elasticsearch as es_conf
+from freezer_api import exception
 from freezer_api.storage.elasticsearch import client
 
 UPSTREAM_OPTIONS = {'hosts', 'index', 'number_of_replicas', 'timeout',
@@ -62,7 +62,7 @@ def test_bad_options_are_config_errors(options, message):
 
 
 def test_elasticsearch_client_gets_each_option_explicitly(monkeypatch,
-                                                           tmp_path):
+                                                          tmp_path):
     import elasticsearch
     seen = {}
 

@@ -3,9 +3,9 @@
 import pytest
 
 from freezer_api.storage import base
-from freezer_api.storage import query as q
 from freezer_api.storage.elasticsearch import indices
 from freezer_api.storage.elasticsearch import mappings
+from freezer_api.storage import query as q
 
 
 @pytest.mark.parametrize('kind', base.KINDS)
@@ -28,7 +28,7 @@ def test_key_fields_are_typed_and_never_refuse_a_document():
            'job_schedule': {'status': 'scheduled', 'time_created': 'x',
                             'event': ['a']}}
     assert mappings.key_fields('jobs', doc) == {'client_id': 'c1',
-                                                 'status': 'scheduled'}
+                                                'status': 'scheduled'}
     assert mappings.key_fields('clients', {'client': {'is_central': 1}}) \
         == {}
     assert mappings.key_fields('services', {'heartbeat': 12.5}) == {

@@ -3,8 +3,8 @@ envelope's own fields, the owner always in, oldest first."""
 
 import json
 
-from freezer_api.storage import query as q
 from freezer_api.storage.elasticsearch import queries
+from freezer_api.storage import query as q
 
 ALLOWED_CLAUSES = {'bool', 'filter', 'must_not', 'term', 'terms', 'range',
                    'match_all'}

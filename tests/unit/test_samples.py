@@ -15,11 +15,11 @@ import fcntl
 import hashlib
 import importlib.metadata
 import os
+from pathlib import Path
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

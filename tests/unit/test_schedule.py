@@ -3,8 +3,8 @@ dates, and when the cron fields make the trigger."""
 
 import datetime
 
-import pytest
 from apscheduler.triggers.cron import CronTrigger
+import pytest
 
 from freezer_api import exception
 from freezer_api.objects import schedule
@@ -102,7 +102,8 @@ def test_other_bad_days_do_not_mention_day_names(value):
 @pytest.mark.parametrize('field', ['schedule_hour', 'schedule_minute'])
 def test_non_ascii_digits_are_refused(field, value):
     """APScheduler reads '\u0663' as 3; the API keeps cron fields ASCII,
-    whatever makes the trigger."""
+    whatever makes the trigger.
+    """
     for doc in ({field: value},
                 {field: value, 'schedule_interval': '1 days'}):
         with pytest.raises(exception.InvalidDocument) as caught:

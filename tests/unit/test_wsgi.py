@@ -1,12 +1,15 @@
-"""The WSGI entry point: config discovery, never sys.argv, Connection: close."""
+"""The WSGI entry point.
+
+Config discovery, never sys.argv, Connection: close.
+"""
 
 import importlib
 import os
 import sqlite3
 import sys
 
-import pytest
 from falcon import testing
+import pytest
 
 from freezer_api.cmd import discovery
 from freezer_api import conf as conf_pkg

@@ -27,7 +27,8 @@ _GLOBAL_REQUEST_ID = re.compile(
 
 def _global_request_id(req):
     """The caller's ``X-OpenStack-Request-ID`` when well formed, so that
-    one user action can be followed through every service's logs."""
+    one user action can be followed through every service's logs.
+    """
     value = req.get_header('X-OpenStack-Request-ID') or ''
     return value if _GLOBAL_REQUEST_ID.match(value) else None
 

@@ -19,7 +19,8 @@ _NOT_IN_IDS = re.compile('[\x00-\x1f\x7f\ud800-\udfff]')
 
 def check_path_param(name, value):
     """Raise ``BadRequest`` unless ``value`` may be the ``name`` part of a
-    path (``project_id``, ``item_id``...)."""
+    path (``project_id``, ``item_id``...).
+    """
     limit = (MAX_PROJECT_ID_LENGTH if name == 'project_id'
              else MAX_ID_LENGTH)
     if len(value) > limit:
@@ -34,7 +35,8 @@ def check_path_param(name, value):
 
 class Limits:
     """Body size from ``[oslo_middleware] max_request_body_size``; path
-    parameters within ``MAX_ID_LENGTH`` (``MAX_PROJECT_ID_LENGTH``)."""
+    parameters within ``MAX_ID_LENGTH`` (``MAX_PROJECT_ID_LENGTH``).
+    """
 
     def __init__(self, conf, exempt_accept_paths=()):
         self.max_body = conf.oslo_middleware.max_request_body_size

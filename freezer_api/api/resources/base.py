@@ -10,11 +10,11 @@ from urllib import parse as urlparse
 
 import falcon
 
-from freezer_api import exception
-from freezer_api import lifecycle as lifecycles
 from freezer_api.api import body as bodies
 from freezer_api.api import microversion
 from freezer_api.api import params
+from freezer_api import exception
+from freezer_api import lifecycle as lifecycles
 from freezer_api.objects import merge_patch
 from freezer_api.objects import realm as realms
 from freezer_api.schemas import common
@@ -105,7 +105,8 @@ MARKER_VERSION = '3.10'
 
 def _next_link(req, dropped, **moved):
     """The ``next`` link: this request's query without ``dropped``, with
-    ``moved`` (limit, and offset or marker) set."""
+    ``moved`` (limit, and offset or marker) set.
+    """
     query = {k: v for k, v in req.params.items() if k not in dropped}
     query.update(moved)
     return {'rel': 'next', 'href': '%s%s?%s' % (

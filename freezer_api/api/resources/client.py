@@ -7,7 +7,8 @@ from freezer_api.storage import base as storage_base
 
 def _makes_central(body):
     """True when a registration or PATCH body sets ``is_central``, flat or
-    wrapped in ``{"client": {...}}`` (either counts: the safe side)."""
+    wrapped in ``{"client": {...}}`` (either counts: the safe side).
+    """
     wrapped = body.get('client')
     return (body.get('is_central') is True
             or (isinstance(wrapped, dict)
@@ -29,7 +30,8 @@ class _Clients:
 
     def checked_body(self, req, project_id, body=None):
         """The body (read unless given); one that makes a client central
-        needs ``clients:create_central`` on top of the route's rule."""
+        needs ``clients:create_central`` on top of the route's rule.
+        """
         body = self.body(req) if body is None else body
         if _makes_central(body):
             self.realm(req, self.rule('create_central'), project_id)

@@ -12,7 +12,8 @@ LOG = logging.getLogger(__name__)
 
 class Probe:
     """GET (JSON body), HEAD (none) and OPTIONS of a health check; the
-    subclass says what the check answers."""
+    subclass says what the check answers.
+    """
 
     def answer(self):
         """Return ``(status, body)``."""
@@ -34,7 +35,8 @@ class Probe:
 
 class Health(Probe):
     """``/health`` and ``/healthcheck``: the store answers and accepts
-    writes."""
+    writes.
+    """
 
     def __init__(self, store):
         self.store = store

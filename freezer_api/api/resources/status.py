@@ -32,7 +32,8 @@ class Live(health.Probe):
 
 class Ready(health.Probe):
     """The store answers, takes a write and reads it back, its schema is
-    current, and the process is not draining."""
+    current, and the process is not draining.
+    """
 
     def __init__(self, lifecycle, probe):
         self.lifecycle = lifecycle

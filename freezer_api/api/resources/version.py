@@ -82,7 +82,8 @@ class Home:
 
 class V3:
     """GET /v3: the v3 version entry, as Cinder's ``GET /v3/`` (JSON Home
-    when the client prefers ``application/json-home``)."""
+    when the client prefers ``application/json-home``).
+    """
 
     def __init__(self):
         self.entry = next(v for v in VERSIONS if v['id'] == 'v3')

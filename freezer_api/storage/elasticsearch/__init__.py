@@ -5,8 +5,8 @@ by ``[storage] backend`` (default ``[elasticsearch]``), see
 ``conf/elasticsearch.py``.
 """
 
-from freezer_api import exception
 from freezer_api.conf import elasticsearch as es_conf
+from freezer_api import exception
 from freezer_api.storage.elasticsearch import client
 from freezer_api.storage.elasticsearch import indices
 from freezer_api.storage.elasticsearch import manager

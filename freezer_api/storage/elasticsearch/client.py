@@ -29,7 +29,8 @@ Settings = collections.namedtuple('Settings', [
 
 class _ExpectedStatuses(logging.Filter):
     """Drops opensearch-py's warning for every 404 and 409: to the store
-    they are answers (no such document, compare-and-set lost)."""
+    they are answers (no such document, compare-and-set lost).
+    """
 
     def filter(self, record):
         message = record.getMessage()

@@ -181,7 +181,8 @@ def _owner_of(kind, entry):
     """The owner of an entry being copied: its own, or for an entry of
     mapping v1 (no owner yet) the one its document's fields name
     (``storage.base.stored_owner``; ids were unique per kind then, so no
-    two entries meet in the new index)."""
+    two entries meet in the new index).
+    """
     if 'owner' in entry:
         return entry['owner']
     return base.stored_owner(kind, entry['doc'])

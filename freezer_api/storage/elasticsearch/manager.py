@@ -23,7 +23,8 @@ class EsManager(base.Manager):
     def sync(self):
         """Create missing indices, migrate outdated ones (reindex + alias
         swap), import an upstream freezer-api index if there is one;
-        return one line per kind (and one for the import)."""
+        return one line per kind (and one for the import).
+        """
         return self._guard(self._sync_all)
 
     def _sync_all(self):
@@ -108,7 +109,8 @@ class EsManager(base.Manager):
 
     def update_settings(self):
         """Apply ``number_of_replicas`` and ``refresh_interval`` from the
-        configuration to every index."""
+        configuration to every index.
+        """
         return self._guard(lambda: [self._update_settings(k)
                                     for k in mappings.KINDS])
 

@@ -4,7 +4,8 @@ envelope that wraps every stored document.
 An indexed entry is::
 
     {"owner": owner key, "doc_id": id, "project_id": ..., "user_id": ...,
-     "version": n, "created_at": ISO time (microseconds), "updated_at": ISO time,
+     "version": n, "created_at": ISO time (microseconds),
+     "updated_at": ISO time,
      "time_stamp": backup time or absent, "terms": [search terms],
      "key": {a few typed fields of the kind, for operators and tools},
      "doc": the document itself, kept whole and not indexed}
@@ -112,7 +113,8 @@ SORT_FIELDS = ('created_at', 'doc_id', 'owner')
 
 def sort_values(entry):
     """Return ``entry``'s values of ``SORT``, in its order: what a search
-    after that entry sends as ``search_after``."""
+    after that entry sends as ``search_after``.
+    """
     return [entry[field] for field in SORT_FIELDS]
 
 
@@ -163,7 +165,8 @@ def _typed(value, spec):
 
 def key_fields(kind, doc):
     """Return the typed key fields of ``doc`` (values of the wrong type
-    are left out)."""
+    are left out).
+    """
     out = {}
     for name, (path, spec) in KINDS[kind][1].items():
         value = _typed(_lookup(doc, path), spec)
@@ -174,7 +177,8 @@ def key_fields(kind, doc):
 
 class _Clock:
     """Microsecond timestamps, strictly increasing within the process, so
-    that documents created in a row by one process sort in that order."""
+    that documents created in a row by one process sort in that order.
+    """
 
     def __init__(self):
         self._lock = threading.Lock()

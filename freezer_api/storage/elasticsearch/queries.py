@@ -10,13 +10,15 @@ from freezer_api.storage.elasticsearch import mappings
 
 def owner_filters(owner):
     """Return the filter clauses that keep a search to ``owner`` (an
-    owner key; None: every owner)."""
+    owner key; None: every owner).
+    """
     return [] if owner is None else [{'term': {'owner': owner}}]
 
 
 def search_query(owner, query):
     """Return the ``query`` clause for ``owner`` (see ``owner_filters``)
-    and a ``storage.query`` ``Query`` (or None)."""
+    and a ``storage.query`` ``Query`` (or None).
+    """
     filters = owner_filters(owner)
     must_not = []
     if query is not None:
@@ -44,7 +46,8 @@ def search_body(owner, query, size, offset=0, search_after=None,
                 source=True):
     """Return a search request body for ``owner``'s documents (every
     owner's for None): oldest first, ``size`` hits from ``offset``, after
-    the sort values ``search_after`` when given."""
+    the sort values ``search_after`` when given.
+    """
     body = {'query': search_query(owner, query),
             'sort': mappings.SORT,
             'from': offset,
@@ -59,7 +62,8 @@ def search_body(owner, query, size, offset=0, search_after=None,
 
 def positions_body(doc_id):
     """Return a search request body for the sort fields of at most two
-    entries of id ``doc_id``, of every owner."""
+    entries of id ``doc_id``, of every owner.
+    """
     return {'query': {'bool': {'filter': [{'term': {'doc_id': doc_id}}]}},
             '_source': list(mappings.SORT_FIELDS),
             'size': 2,

@@ -105,7 +105,8 @@ class EsStore(base.Store):
 
     def _read(self, kind, owner, doc_id, params=None):
         """Return (entry, seq_no, primary_term) of ``owner``'s document
-        (``params``: of the GET, e.g. the fields of the entry to return)."""
+        (``params``: of the GET, e.g. the fields of the entry to return).
+        """
         try:
             found = self.conn.request('GET', self._doc_path(kind, '_doc',
                                                             owner, doc_id),
@@ -193,7 +194,8 @@ class EsStore(base.Store):
 
     def positions(self, kind, owner, doc_id):
         """The sort values of the entries of id ``doc_id``: the owner's
-        by a realtime GET, every owner's by a search on ``doc_id``."""
+        by a realtime GET, every owner's by a search on ``doc_id``.
+        """
         if owner is not None:
             try:
                 return [mappings.sort_values(self._read(
@@ -206,7 +208,8 @@ class EsStore(base.Store):
 
     def _skip(self, kind, owner, query, offset):
         """Return the sort values of the ``offset``-th hit (1-based), or
-        None when there are fewer; walks in pages without sources."""
+        None when there are fewer; walks in pages without sources.
+        """
         after = None
         while offset > 0:
             size = min(offset, WINDOW)

@@ -40,7 +40,8 @@ def _translate_errors(func):
 
 def _owned(stmt, owner):
     """``stmt`` limited to one owner (every owner when ``owner`` is None),
-    the owner a bound parameter."""
+    the owner a bound parameter.
+    """
     if owner is None:
         return stmt
     return stmt.where(_docs.c.owner == sa.bindparam('owner'))
@@ -49,7 +50,8 @@ def _owned(stmt, owner):
 def _search_statement(shape, owner):
     """The search statement of one shape: owner or every owner, number of
     terms that must (not) match, time bounds, after a marker's ``seq``
-    (keyset: no OFFSET walk). Every value is a bound parameter."""
+    (keyset: no OFFSET walk). Every value is a bound parameter.
+    """
     _name, _every, musts, must_nots, no_after, no_before, no_marker = shape
     stmt = _owned(sa.select(_docs.c.body, _docs.c.version).where(
         _docs.c.kind == sa.bindparam('kind')), owner)
@@ -71,7 +73,8 @@ def _search_statement(shape, owner):
 
 def _positions_statement(owner):
     """The ``seq`` of at most two documents of one id (one owner's, or
-    every owner's when ``owner`` is None)."""
+    every owner's when ``owner`` is None).
+    """
     return _owned(sa.select(_docs.c.seq).where(
         _docs.c.kind == sa.bindparam('kind'),
         _docs.c.id == sa.bindparam('id')), owner).limit(2)
@@ -134,7 +137,8 @@ class _Statements:
 
     def prepare(self, shape, build, values):
         """Return ``(sql, parameters)`` of ``build()`` for ``values``, in
-        the driver's own parameter style."""
+        the driver's own parameter style.
+        """
         compiled, order = self._compile(shape, build)
         params = compiled.construct_params(values)
         if order is not None:
@@ -280,7 +284,8 @@ class SqlStore(base.Store):
 
     def positions(self, kind, owner, doc_id):
         """The ``seq`` of the documents of id ``doc_id``: the order of
-        every search."""
+        every search.
+        """
         rows = self._sql.run(('positions', owner is None),
                              lambda: _positions_statement(owner),
                              {'kind': kind, 'owner': owner, 'id': doc_id})

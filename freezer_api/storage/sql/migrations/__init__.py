@@ -1,1 +1,4 @@
-"""Alembic migrations of the SQL store (a package, so that wheels ship them)."""
+"""Alembic migrations of the SQL store.
+
+A package, so that wheels ship them.
+"""
