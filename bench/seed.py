@@ -19,21 +19,34 @@ def _clones(n):
         yield i, uuid.uuid4().hex
 
 
-def ours(db_path, project, n):
-    """Clone the project's one backup ``n`` times in our documents table,
-    with the search terms the store would write.
-    """
+def _next_time(doc, i):
+    doc['backup_metadata']['time_stamp'] += i + 1
+
+
+def template_ours(db_path, project):
+    """The project's one backup in our documents table, decoded."""
     con = sqlite3.connect(db_path, timeout=60)
     try:
         row = con.execute(
             "SELECT body FROM documents WHERE kind = 'backups' AND "
             "project_id = ? LIMIT 1", (project,)).fetchone()
-        template = json.loads(row[0])
+    finally:
+        con.close()
+    return json.loads(row[0])
+
+
+def ours(db_path, project, n):
+    """Clone the project's one backup ``n`` times in our documents table,
+    with the search terms the store would write.
+    """
+    template = template_ours(db_path, project)
+    con = sqlite3.connect(db_path, timeout=60)
+    try:
         clones = list(_clones(n - 1))
         # NOTE: in chunks, so the API's own writers (heartbeats) never wait
         # for the write lock longer than its busy timeout.
         for start in range(0, len(clones), 5000):
-            _insert_ours(con, project, template, clones[start:start + 5000])
+            insert_ours(con, project, template, clones[start:start + 5000])
     finally:
         con.close()
 
@@ -42,7 +55,10 @@ def _owner(project):
     return base.owner_key('backups', base.Scope(project_id=project))
 
 
-def _insert_ours(con, project, template, clones):
+def insert_ours(con, project, template, clones, vary=_next_time):
+    """Insert ``clones`` (``(i, id)`` pairs) of ``template`` in one
+    transaction, ``vary(doc, i)`` making each its own.
+    """
     con.execute('BEGIN IMMEDIATE')
     seq = con.execute('SELECT max(seq) FROM documents').fetchone()[0]
     docs, terms = [], []
@@ -50,7 +66,7 @@ def _insert_ours(con, project, template, clones):
         seq += 1
         doc = copy.deepcopy(template)
         doc['backup_id'] = doc_id
-        doc['backup_metadata']['time_stamp'] += i + 1
+        vary(doc, i)
         fields = query.index_fields(doc)
         docs.append((seq, 'backups', doc_id, _owner(project), project,
                      fields['user_id'], 1, fields['time_stamp'],
@@ -86,26 +102,37 @@ def upstream(db_path, project, n):
         con.close()
 
 
-def ours_es(url, prefix, project, n):
-    """Clone the project's one backup ``n`` times in our Elasticsearch
-    store's backups alias, as entries the store itself would index.
-    """
+def _es(url):
     from elasticsearch import Elasticsearch
-    from elasticsearch import helpers
+    return Elasticsearch(url, request_timeout=120)
 
-    from freezer_api.storage.elasticsearch import mappings
-    es = Elasticsearch(url, request_timeout=120)
+
+def template_ours_es(url, prefix, project):
+    """The project's one backup in our Elasticsearch store."""
+    es = _es(url)
     alias = '%s-backups' % prefix
     es.indices.refresh(index=alias)
     found = es.search(index=alias, size=1,
                       query={'term': {'project_id': project}})
-    template = found['hits']['hits'][0]['_source']['doc']
+    es.close()
+    return found['hits']['hits'][0]['_source']['doc']
+
+
+def bulk_ours_es(url, prefix, project, template, clones, vary=_next_time):
+    """Index ``clones`` (``(i, id)`` pairs) of ``template`` with the bulk
+    API, as the entries the store itself would index.
+    """
+    from elasticsearch import helpers
+
+    from freezer_api.storage.elasticsearch import mappings
+    es = _es(url)
+    alias = '%s-backups' % prefix
 
     def entries():
-        for i, doc_id in _clones(n - 1):
+        for i, doc_id in clones:
             doc = copy.deepcopy(template)
             doc['backup_id'] = doc_id
-            doc['backup_metadata']['time_stamp'] += i + 1
+            vary(doc, i)
             yield {'_op_type': 'create', '_index': alias,
                    '_id': mappings.entry_id(_owner(project), doc_id),
                    '_source': mappings.envelope('backups', _owner(project),
@@ -113,3 +140,11 @@ def ours_es(url, prefix, project, n):
     helpers.bulk(es, entries(), chunk_size=2000, request_timeout=120)
     es.indices.refresh(index=alias)
     es.close()
+
+
+def ours_es(url, prefix, project, n):
+    """Clone the project's one backup ``n`` times in our Elasticsearch
+    store's backups alias, as entries the store itself would index.
+    """
+    template = template_ours_es(url, prefix, project)
+    bulk_ours_es(url, prefix, project, template, _clones(n - 1))
