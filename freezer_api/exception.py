@@ -34,11 +34,13 @@ class InvalidMarker(BadRequest):
 
     code = 'freezer.request.invalid_marker'
 
-    def __init__(self, marker):
+    def __init__(self, message=None, code=None, marker='', **details):
         # NOTE: one answer whether the id never existed, was deleted or is
         # another owner's: the message must not tell them apart.
-        super().__init__('Invalid marker %r: no single document of this '
-                         'list has that id' % marker[:255])
+        if message is None:
+            message = ('Invalid marker %r: no single document of this list '
+                       'has that id' % marker[:255])
+        super().__init__(message, code, marker=marker, **details)
         self.marker = marker
 
 
@@ -48,33 +50,41 @@ class Forbidden(FreezerError):
     code = 'freezer.forbidden'
 
 
-class NotFound(FreezerError):
+class _OfDocument(FreezerError):
+    """An error about one document: ``kind`` and ``doc_id`` (keywords, in
+    ``details``) name it and make the default message and code.
+    """
+
+    template = None
+    suffix = None
+
+    def __init__(self, message=None, code=None, kind=None, doc_id=None,
+                 **details):
+        noun = (kind or 'document').rstrip('s')
+        if message is None:
+            message = self.template % (noun.capitalize(), doc_id or '')
+            message = message.replace('  ', ' ').strip()
+        if code is None:
+            code = 'freezer.%s.%s' % (noun, self.suffix)
+        super().__init__(message, code, kind=kind, doc_id=doc_id, **details)
+        self.kind = kind
+        self.doc_id = doc_id
+
+
+class NotFound(_OfDocument):
     """The document does not exist."""
 
-    code = 'freezer.not_found'
-
-    def __init__(self, kind=None, doc_id=None, message=None):
-        noun = (kind or 'document').rstrip('s')
-        if message is None:
-            message = '%s %s not found' % (noun.capitalize(), doc_id or '')
-        super().__init__(message.replace('  ', ' ').strip(),
-                         code='freezer.%s.not_found' % noun)
-        self.kind = kind
-        self.doc_id = doc_id
+    code = 'freezer.document.not_found'
+    template = '%s %s not found'
+    suffix = 'not_found'
 
 
-class AlreadyExists(FreezerError):
+class AlreadyExists(_OfDocument):
     """A document with this id already exists."""
 
-    code = 'freezer.conflict'
-
-    def __init__(self, kind=None, doc_id=None, message=None):
-        noun = (kind or 'document').rstrip('s')
-        if message is None:
-            message = '%s %s already exists' % (noun.capitalize(), doc_id)
-        super().__init__(message, code='freezer.%s.exists' % noun)
-        self.kind = kind
-        self.doc_id = doc_id
+    code = 'freezer.document.exists'
+    template = '%s %s already exists'
+    suffix = 'exists'
 
 
 class Conflict(FreezerError):
@@ -87,6 +97,17 @@ class VersionConflict(Conflict):
     """The document changed since it was read (compare-and-set failed)."""
 
     code = 'freezer.version_conflict'
+
+
+class TooManyWriters(_OfDocument, Conflict):
+    """A compare-and-set kept losing to concurrent writers and gave up."""
+
+    template = '%s %s is being changed by too many requests; try again'
+    suffix = 'busy'
+
+    def __init__(self, message=None, code='freezer.conflict', **details):
+        # NOTE: the code stays the plain conflict's, as clients saw it.
+        super().__init__(message, code, **details)
 
 
 class Unprocessable(FreezerError):

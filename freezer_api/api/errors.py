@@ -64,8 +64,7 @@ def to_http(exc):
 
 
 def handle_domain_error(req, resp, exc, params):
-    if type(exc) is exception.Conflict and exc.code == 'freezer.conflict':
-        # NOTE: the plain Conflict is the compare-and-set giving up.
+    if isinstance(exc, exception.TooManyWriters):
         metrics.CAS_CONFLICTS.labels(
             route=req.uri_template or 'unmatched').inc()
     error = to_http(exc)

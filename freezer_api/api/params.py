@@ -53,7 +53,7 @@ def marker(req, offset):
     try:
         limits.check_path_param('marker', raw)
     except exception.BadRequest:
-        raise exception.InvalidMarker(raw)
+        raise exception.InvalidMarker(marker=raw)
     if offset:
         raise exception.BadRequest(
             'Send marker or offset, not both: a page starts after the '

@@ -10,6 +10,7 @@ from freezer_api import exception
 from freezer_api.objects import documents
 from freezer_api.objects import merge_patch
 from freezer_api.objects import realm as realms
+from freezer_api import retry
 from freezer_api.schemas import client as schemas
 from freezer_api.schemas import common
 from freezer_api.storage import base
@@ -53,18 +54,11 @@ def named(store, scope, client_id):
     return found[0].doc if found else None
 
 
-class Clients(documents.Documents):
+class Clients(documents.Kind):
     kind = 'clients'
     id_field = 'client_id'
     create_schema = schemas.CLIENT_INFO
     patch_schema = schemas.PATCH
-
-    def build(self, realm, body, doc_id):
-        info = dict(body)
-        info.setdefault('uuid', documents.new_id())
-        doc = {'client': info}
-        doc.update(realms.owner_fields(realm))
-        return doc
 
     def view(self, realm, doc):
         shown = dict(doc)
@@ -79,12 +73,13 @@ class Clients(documents.Documents):
     def create(self, realm, body):
         """Register a client; return its client_id.
 
-        v1 refuses the user's second registration (409, as v1 did); v2 and
-        later update the project's own client (a restarting scheduler).
-        Other owners' clients of that client_id are never looked at.
+        A per-user realm (v1) refuses the user's second registration (409,
+        as v1 did); a project's realm updates the project's own client (a
+        restarting scheduler). Other owners' clients of that client_id are
+        never looked at.
         """
         body = _client_info(body)
-        self.validate(self.create_schema, body)
+        documents.validate(schemas.CLIENT_INFO, body, self.noun)
         client_id = body['client_id']
         doc = self._register(realm, client_id, body)
         if self.hooks.active:
@@ -93,24 +88,23 @@ class Clients(documents.Documents):
 
     def _register(self, realm, client_id, body):
         """Store a new registration or update the owner's; return it."""
-        doc = self.build(realm, body, client_id)
-        for _ in range(self.conf.api.max_retries_on_conflict):
+        info = dict(body)
+        info.setdefault('uuid', documents.new_id())
+        doc = dict(realms.owner_fields(realm), client=info)
+        for _ in retry.attempts(self.attempts, self.kind, client_id):
             try:
-                self.store.create(self.kind, client_id, doc,
-                                  realms.owner(realm))
+                self.store.create(self.kind, client_id, doc, realm.owner)
                 return doc
             except exception.AlreadyExists:
-                if realm.api == 'v1':
+                if not realm.by_project:
                     raise exception.AlreadyExists(
-                        self.kind, client_id,
-                        'Client %s already registered' % client_id)
+                        'Client %s already registered' % client_id,
+                        kind=self.kind, doc_id=client_id)
             try:
                 return self._reregister(realm, client_id, body)
             except exception.NotFound:
                 # NOTE: deleted since our create failed: register anew.
-                pass
-        raise exception.Conflict('client %s is being changed by too many '
-                                 'requests; try again' % client_id)
+                continue
 
     def _reregister(self, realm, client_id, body):
         def change(doc):
@@ -122,29 +116,29 @@ class Clients(documents.Documents):
 
         return self.modify(realm, client_id, change)[0]
 
-    def update(self, realm, doc_id, patch):
+    def update(self, realm, client_id, patch):
         """Merge flat client fields into the registration."""
         patch = merge_patch.like(patch, _client_info(patch))
-        self.validate(self.patch_schema, patch)
-        if patch.get('client_id', doc_id) != doc_id:
+        documents.validate(schemas.PATCH, patch, self.noun)
+        if patch.get('client_id', client_id) != client_id:
             raise exception.BadRequest('client_id cannot be changed')
 
         def change(doc):
             if isinstance(patch, merge_patch.MergePatch):
                 info = merge_patch.apply(doc['client'], patch)
-                self.validate(self.create_schema, info)
+                documents.validate(schemas.CLIENT_INFO, info, self.noun)
             else:
                 info = dict(doc['client'], **patch)
             doc['client'] = info
             return doc, None
 
-        return self.modify(realm, doc_id, change)[1]
+        return self.modify(realm, client_id, change)[1]
 
-    def delete(self, realm, doc_id):
-        super().delete(realm, doc_id)
+    def delete(self, realm, client_id):
+        self.store.delete(self.kind, client_id, realm.owner)
         if self.hooks.active:
-            self.hooks.client_deleted(realm, doc_id)
+            self.hooks.client_deleted(realm, client_id)
 
-    def replace(self, realm, doc_id, body):
+    def replace(self, realm, client_id, body):
         raise exception.BadRequest('Clients are replaced by registering '
                                    'them again')

@@ -71,8 +71,8 @@ class Clusters:
                                   services_mod.doc_id(binary, name))
         except exception.NotFound:
             raise exception.NotFound(
-                'clusters', name, 'Cluster %s with binary %s not found'
-                % (name, binary))
+                'Cluster %s with binary %s not found' % (name, binary),
+                kind='clusters', doc_id=name)
 
     def view(self, doc, members):
         """Every field a cluster shows; callers pick summary/detail."""

@@ -1,20 +1,24 @@
-"""What every kind of document shares: ids, CRUD, merge, compare-and-set.
+"""The steps every kind of document is built from: ids, validation,
+merge, compare-and-set, and the reads.
 
-Each noun module subclasses ``Documents`` and overrides the hooks that make
-it different (how a new document is built, how it is validated, how it is
-shown). Resources call these methods; nothing here knows about HTTP.
+Nothing here decides what a noun does: each noun module (``backup.py``,
+``job.py``, ...) writes its own create, replace, update and delete as a short
+flow of these steps. Resources call those flows; nothing here knows about
+HTTP.
 """
 
 import copy
-import random
-import time
 import uuid
 
 from freezer_api import exception
 from freezer_api.objects import merge_patch
 from freezer_api.objects import realm as realms
 from freezer_api.objects import search
+from freezer_api import retry
 from freezer_api.schemas import validate as schema
+
+#: Fields only the service sets: a PATCH never changes them.
+OWNER_FIELDS = ('user_id', 'project_id')
 
 
 def new_id():
@@ -38,6 +42,36 @@ def merge(stored, patch):
     return merged
 
 
+def validate(schema_, body, noun):
+    """Check ``body`` against ``schema_`` (a merge patch against the
+    schema a merge patch of it must match).
+
+    :raises BadRequest: ``body`` is not a JSON object.
+    :raises InvalidDocument: it does not match.
+    """
+    if not isinstance(body, dict):
+        raise exception.BadRequest('The request body must be a JSON object')
+    if isinstance(body, merge_patch.MergePatch):
+        schema_ = merge_patch.schema_of(schema_)
+    schema.validate(schema_, body, noun)
+
+
+def owned(realm, body, id_field, doc_id):
+    """A document of ``body`` stamped with the realm's owner and its id."""
+    doc = dict(body)
+    doc.update(realms.owner_fields(realm))
+    doc[id_field] = doc_id
+    return doc
+
+
+def writable(patch, protected):
+    """``patch`` without the fields in ``protected`` (the same kind of
+    patch: a merge patch stays one).
+    """
+    return merge_patch.like(patch, {k: v for k, v in patch.items()
+                                    if k not in protected})
+
+
 def modify(store, kind, doc_id, scope, change, attempts=200):
     """Apply ``change(doc) -> (new_doc or None, result)`` atomically.
 
@@ -46,33 +80,58 @@ def modify(store, kind, doc_id, scope, change, attempts=200):
     ``new_doc`` None means "nothing to write". Returns ``(result, version)``.
 
     :raises NotFound: no such document in ``scope``.
-    :raises Conflict: still losing the race after ``attempts`` tries.
+    :raises TooManyWriters: still losing the race after ``attempts`` tries.
     """
-    for attempt in range(attempts):
+    for _ in retry.attempts(attempts, kind, doc_id):
         record = store.get(kind, doc_id, scope)
         new_doc, result = change(copy.deepcopy(record.doc))
         if new_doc is None:
             return result, record.version
         try:
-            version = store.replace(kind, doc_id, new_doc, record.version,
-                                    scope)
-            return result, version
+            return result, store.replace(kind, doc_id, new_doc,
+                                         record.version, scope)
         except exception.VersionConflict:
-            # NOTE: a short random pause spreads retrying writers apart.
-            time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
-    raise exception.Conflict('%s %s is being changed by too many requests; '
-                             'try again' % (kind.rstrip('s'), doc_id))
+            continue
 
 
-class Documents:
-    """CRUD of one kind of document."""
+def put(store, kind, doc_id, doc, scope, attempts=200, keep=None):
+    """Replace the document at ``doc_id`` of ``scope`` by ``doc``, or
+    create it there; return its version. ``keep(stored, doc)`` says what
+    a replace keeps of the stored document. Other scopes' documents of
+    that id are not looked at.
+
+    :raises TooManyWriters: concurrent writers kept winning.
+    """
+    keep = keep or (lambda stored, new: new)
+    # NOTE: replacing is a compare-and-set like every other change; only a
+    # missing document is created instead.
+    for _ in retry.attempts(attempts, kind, doc_id):
+        try:
+            return modify(store, kind, doc_id, scope,
+                          lambda stored: (keep(stored, doc), None),
+                          attempts)[1]
+        except exception.NotFound:
+            pass
+        try:
+            return store.create(kind, doc_id, doc, scope)
+        except exception.AlreadyExists:
+            # NOTE: created by a concurrent request of the same owner since
+            # our read: replace that one.
+            continue
+
+
+class Kind:
+    """One kind of document: its store, and the reads every kind shares.
+
+    The noun classes add their own writes; ``view`` is how a stored
+    document is shown (as stored, unless the noun says otherwise).
+    """
 
     kind = None          # store kind, e.g. 'jobs'
     id_field = None      # e.g. 'job_id'
     create_schema = None
     replace_schema = None
     patch_schema = None
-    protected = ('user_id', 'project_id')
 
     def __init__(self, store, conf, hooks=None):
         self.store = store
@@ -83,60 +142,17 @@ class Documents:
     def noun(self):
         return self.kind.rstrip('s')
 
-    # -- hooks ------------------------------------------------------------
-
-    def choose_id(self, realm, body):
-        """Id of a new document (body's id, or a fresh one)."""
-        return body.get(self.id_field) or new_id()
-
-    def build(self, realm, body, doc_id):
-        """The document to store for a validated create body."""
-        doc = dict(body)
-        doc.update(realms.owner_fields(realm))
-        doc[self.id_field] = doc_id
-        return doc
-
-    def check(self, realm, doc):
-        """Rules beyond the schema, on a complete document."""
-
-    def check_new(self, realm, doc):
-        """Rules checked on a document a create or replace stores."""
-        self.check(realm, doc)
-
-    def stamp_created(self, doc):
-        """Set what only a create sets (nothing here)."""
-
-    def check_update(self, realm, doc, patch):
-        """Rules checked on the document a PATCH produces."""
-        self.check(realm, doc)
+    @property
+    def attempts(self):
+        return self.conf.api.max_retries_on_conflict
 
     def view(self, realm, doc):
         """The document as the API shows it."""
         return doc
 
-    # -- operations -------------------------------------------------------
-
-    def validate(self, schema_, body):
-        if not isinstance(body, dict):
-            raise exception.BadRequest('The request body must be a JSON '
-                                       'object')
-        if isinstance(body, merge_patch.MergePatch):
-            schema_ = merge_patch.schema_of(schema_)
-        schema.validate(schema_, body, self.noun)
-
-    def create(self, realm, body):
-        """Store a new document; return its id."""
-        self.validate(self.create_schema, body)
-        doc_id = self.choose_id(realm, body)
-        doc = self.build(realm, body, doc_id)
-        self.stamp_created(doc)
-        self.check_new(realm, doc)
-        self.store.create(self.kind, doc_id, doc, realms.owner(realm))
-        return doc_id
-
     def get(self, realm, doc_id):
-        return self.view(realm, self.store.get(self.kind, doc_id,
-                                               realms.owner(realm)).doc)
+        return self.view(realm,
+                         self.store.get(self.kind, doc_id, realm.owner).doc)
 
     def list(self, realm, search_filter=None, limit=10, offset=0,
              marker=None):
@@ -150,59 +166,12 @@ class Documents:
                                     offset, marker)
         return [self.view(realm, r.doc) for r in records]
 
-    def delete(self, realm, doc_id):
-        self.store.delete(self.kind, doc_id, realms.owner(realm))
-
-    def update(self, realm, doc_id, patch):
-        """Merge ``patch`` into the document; return the new version."""
-        self.validate(self.patch_schema, patch)
-        patch = merge_patch.like(patch, {
-            k: v for k, v in patch.items()
-            if k not in self.protected and k != self.id_field})
-
-        def change(doc):
-            merged = self.merged(realm, doc, patch)
-            self.validate(self.replace_schema or self.create_schema,
-                          merged)
-            self.check_update(realm, merged, patch)
-            return merged, None
-
-        return self.modify(realm, doc_id, change)[1]
-
-    def merged(self, realm, doc, patch):
-        """The document after a PATCH (before validation)."""
-        return merge(doc, patch)
-
-    def replace(self, realm, doc_id, body):
-        """Create or replace the owner's document at ``doc_id``; return
-        its version. Other owners' documents of that id are not looked at.
-        """
-        self.validate(self.replace_schema or self.create_schema, body)
-        doc = self.build(realm, body, doc_id)
-        self.check_new(realm, doc)
-        # NOTE: replacing is a compare-and-set like every other change
-        # (``modify``); only a missing document is created instead.
-        for _ in range(self.conf.api.max_retries_on_conflict):
-            try:
-                return self.modify(realm, doc_id, lambda stored: (
-                    self.keep_on_replace(stored, doc), None))[1]
-            except exception.NotFound:
-                pass
-            try:
-                return self.store.create(self.kind, doc_id, doc,
-                                         realms.owner(realm))
-            except exception.AlreadyExists:
-                # NOTE: created by a concurrent request of the same owner
-                # since our read: replace that one.
-                pass
-        raise exception.Conflict('%s %s is being changed by too many '
-                                 'requests; try again' % (self.noun, doc_id))
-
-    def keep_on_replace(self, stored, doc):
-        """What a replace keeps of the stored document (nothing here)."""
-        return doc
-
     def modify(self, realm, doc_id, change):
-        attempts = self.conf.api.max_retries_on_conflict
-        return modify(self.store, self.kind, doc_id, realms.owner(realm),
-                      change, attempts)
+        """``modify`` on the realm's document ``doc_id``."""
+        return modify(self.store, self.kind, doc_id, realm.owner, change,
+                      self.attempts)
+
+    def put(self, realm, doc_id, doc, keep=None):
+        """``put`` of the realm's document ``doc_id``."""
+        return put(self.store, self.kind, doc_id, doc, realm.owner,
+                   self.attempts, keep)

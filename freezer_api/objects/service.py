@@ -21,7 +21,6 @@ import time
 from freezer_api import exception
 from freezer_api.objects import client as clients
 from freezer_api.objects import hooks
-from freezer_api.objects import realm as realms
 from freezer_api.storage import base
 from freezer_api.storage import query as q
 
@@ -195,7 +194,7 @@ class ServiceHooks(hooks.Hooks):
         info = client_doc.get('client') or {}
         self.services.heartbeat(
             SCHEDULER_BINARY,
-            scheduler_key(realms.owner(realm), info['client_id']),
+            scheduler_key(realm.owner, info['client_id']),
             _client_host(client_doc), info.get('cluster'), info['client_id'])
 
     def client_registered(self, realm, client_doc):
@@ -204,7 +203,7 @@ class ServiceHooks(hooks.Hooks):
     def client_deleted(self, realm, client_id):
         try:
             self.store.delete('services', doc_id(
-                SCHEDULER_BINARY, scheduler_key(realms.owner(realm),
+                SCHEDULER_BINARY, scheduler_key(realm.owner,
                                                 client_id)))
         except exception.NotFound:
             pass
@@ -217,12 +216,12 @@ class ServiceHooks(hooks.Hooks):
         # NOTE: the poller's own client only: a project polling with a
         # central client's id is not that scheduler.
         if not isinstance(client_id, str) or self.services.fresh(
-                SCHEDULER_BINARY, scheduler_key(realms.owner(realm),
+                SCHEDULER_BINARY, scheduler_key(realm.owner,
                                                 client_id)):
             return
         try:
             client_doc = self.store.get('clients', client_id,
-                                        realms.owner(realm)).doc
+                                        realm.owner).doc
         except exception.NotFound:
             return
         self._client_beat(realm, client_doc)
@@ -244,7 +243,7 @@ class ServiceHooks(hooks.Hooks):
         """
         if not isinstance(client_id, str):
             return None
-        client_doc = clients.named(self.store, realms.owner(realm),
+        client_doc = clients.named(self.store, realm.owner,
                                    client_id)
         if client_doc is None:
             return None

@@ -10,7 +10,6 @@ import time
 
 from freezer_api import exception
 from freezer_api.objects import documents
-from freezer_api.objects import realm as realms
 from freezer_api.objects import schedule
 from freezer_api.schemas import session as schemas
 
@@ -84,23 +83,58 @@ def end(doc, job_id, tag, result, now):
     return doc, 'success'
 
 
-class Sessions(documents.Documents):
+#: Fields only the service sets on a session: a PATCH never changes them
+#: (the jobs change through ``add_job``/``remove_job`` alone).
+PROTECTED = documents.OWNER_FIELDS + ('session_id', 'jobs')
+
+
+class Sessions(documents.Kind):
     kind = 'sessions'
     id_field = 'session_id'
     create_schema = schemas.CREATE
     replace_schema = schemas.REPLACE
     patch_schema = schemas.PATCH
-    protected = ('user_id', 'project_id', 'jobs')
 
     def __init__(self, store, conf, hooks=None, jobs=None):
         super().__init__(store, conf, hooks)
         self.jobs = jobs
 
-    def choose_id(self, realm, body):
-        return documents.new_id()
+    def create(self, realm, body):
+        """Store a new session under a fresh id; return the id."""
+        documents.validate(schemas.CREATE, body, self.noun)
+        session_id = documents.new_id()
+        doc = self._built(realm, body, session_id)
+        self.store.create(self.kind, session_id, doc, realm.owner)
+        return session_id
 
-    def build(self, realm, body, doc_id):
-        doc = super().build(realm, body, doc_id)
+    def replace(self, realm, session_id, body):
+        """Create or replace the realm's session, keeping its jobs; return
+        its version.
+        """
+        documents.validate(schemas.REPLACE, body, self.noun)
+        doc = self._built(realm, body, session_id)
+        return self.put(realm, session_id, doc, keep=lambda stored, new: dict(
+            new, jobs=stored.get('jobs', {})))
+
+    def update(self, realm, session_id, patch):
+        """Merge ``patch`` into the session; return the new version."""
+        documents.validate(schemas.PATCH, patch, self.noun)
+        patch = documents.writable(patch, PROTECTED)
+
+        def change(doc):
+            merged = documents.merge(doc, patch)
+            documents.validate(schemas.REPLACE, merged, self.noun)
+            schedule.check(merged.get('schedule', {}))
+            return merged, None
+
+        return self.modify(realm, session_id, change)[1]
+
+    def delete(self, realm, session_id):
+        self.store.delete(self.kind, session_id, realm.owner)
+
+    def _built(self, realm, body, session_id):
+        """The session a create or replace stores for ``body``."""
+        doc = documents.owned(realm, body, self.id_field, session_id)
         doc.setdefault('session_tag', 0)
         doc.setdefault('hold_off', DEFAULT_HOLD_OFF)
         doc.setdefault('status', 'active')
@@ -109,21 +143,12 @@ class Sessions(documents.Documents):
         # NOTE: the jobs of a session change only through add/remove_job;
         # whatever a body says of them is ignored (clients send a list).
         doc['jobs'] = {}
-        return doc
-
-    def keep_on_replace(self, stored, doc):
-        doc['jobs'] = stored.get('jobs', {})
-        return doc
-
-    def check(self, realm, doc):
         schedule.check(doc.get('schedule', {}))
+        return doc
 
     def action(self, realm, session_id, body):
         """Apply a start or end; return ``(result, session_tag)``."""
-        if not isinstance(body, dict):
-            raise exception.BadRequest('The request body must be a JSON '
-                                       'object')
-        self.validate(schemas.ACTION, body)
+        documents.validate(schemas.ACTION, body, self.noun)
         name, params = next(iter(body.items()))
         tag = params.get('current_tag')
         tag = None if tag is None else int(tag)
@@ -145,7 +170,7 @@ class Sessions(documents.Documents):
         if not self.hooks.active:
             return
         try:
-            job = self.store.get('jobs', job_id, realms.owner(realm)).doc
+            job = self.store.get('jobs', job_id, realm.owner).doc
         except exception.NotFound:
             return
         self.hooks.before_start(realm, job)
@@ -154,7 +179,7 @@ class Sessions(documents.Documents):
         """Put a job in the session; the job takes the session's
         schedule and tag.
         """
-        job = self.store.get('jobs', job_id, realms.owner(realm)).doc
+        job = self.store.get('jobs', job_id, realm.owner).doc
 
         def add(doc):
             doc.setdefault('jobs', {})[job_id] = _job_entry(job)
@@ -176,8 +201,7 @@ class Sessions(documents.Documents):
         def remove(doc):
             if job_id not in (doc.get('jobs') or {}):
                 raise exception.NotFound(
-                    message='Job %s is not in session %s'
-                    % (job_id, session_id))
+                    'Job %s is not in session %s' % (job_id, session_id))
             del doc['jobs'][job_id]
             return doc, None
 

@@ -57,7 +57,7 @@ class Trusts:
 
     def needed(self, realm, client_doc):
         """True when a job of ``realm`` for ``client_doc`` needs a trust."""
-        if not self.options.enabled or realm.api == 'v1':
+        if not self.options.enabled or not realm.by_project:
             return False
         if self.options.enforce_trusts:
             return True

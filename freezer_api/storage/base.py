@@ -183,7 +183,7 @@ class Store(abc.ABC):
                              'not both')
         found = self.positions(kind, search_owner(kind, scope), marker)
         if len(found) != 1:
-            raise exception.InvalidMarker(marker)
+            raise exception.InvalidMarker(marker=marker)
         return found[0]
 
     @abc.abstractmethod

@@ -67,7 +67,7 @@ class Resource:
             raise exception.Forbidden(
                 'Project %s is not the project of your token' % project_id,
                 code='freezer.project.forbidden')
-        return realms.project(ctx, self.api, project_id, all_projects)
+        return realms.project(ctx, project_id, all_projects)
 
     def body(self, req):
         return bodies.read_object(req, self.deps.max_body)

@@ -33,6 +33,7 @@ import functools
 import urllib.parse
 
 from freezer_api import exception
+from freezer_api import retry
 from freezer_api.storage import base
 from freezer_api.storage.elasticsearch import client as es_client
 from freezer_api.storage.elasticsearch import indices
@@ -41,6 +42,9 @@ from freezer_api.storage.elasticsearch import queries
 
 #: ``index.max_result_window`` default: from + size must stay within it.
 WINDOW = 10000
+#: Tries of a delete without a version against concurrent writers (each
+#: lost race means another writer just changed the document).
+DELETE_ATTEMPTS = 50
 
 #: ``refresh`` parameter of writes, per ``refresh_policy``.
 _WRITE_REFRESH = {'search': 'false', 'wait_for': 'wait_for', 'write': 'true'}
@@ -100,7 +104,7 @@ class EsStore(base.Store):
                                                     doc_id),
                               self._write_params(), entry)
         except es_client.ConflictError:
-            raise exception.AlreadyExists(kind, doc_id)
+            raise exception.AlreadyExists(kind=kind, doc_id=doc_id)
         return 1
 
     def _read(self, kind, owner, doc_id, params=None):
@@ -114,9 +118,9 @@ class EsStore(base.Store):
         except es_client.NotFoundError as exc:
             if _missing_index(exc):
                 raise
-            raise exception.NotFound(kind, doc_id)
+            raise exception.NotFound(kind=kind, doc_id=doc_id)
         if not found.get('found', True):
-            raise exception.NotFound(kind, doc_id)
+            raise exception.NotFound(kind=kind, doc_id=doc_id)
         return found['_source'], found['_seq_no'], found['_primary_term']
 
     @_translate_errors
@@ -146,7 +150,7 @@ class EsStore(base.Store):
     @_translate_errors
     def delete(self, kind, doc_id, scope=base.ANY, version=None):
         owner = base.owner_key(kind, scope)
-        while True:
+        for _ in retry.attempts(DELETE_ATTEMPTS, kind, doc_id):
             entry, seq_no, term = self._read(kind, owner, doc_id)
             if version is not None and entry['version'] != version:
                 raise exception.VersionConflict()
@@ -165,7 +169,7 @@ class EsStore(base.Store):
             except es_client.NotFoundError as exc:
                 if _missing_index(exc):
                     raise
-                raise exception.NotFound(kind, doc_id)
+                raise exception.NotFound(kind=kind, doc_id=doc_id)
 
     def _search(self, kind, body):
         if self.refresh_policy == 'search':

@@ -204,7 +204,7 @@ class SqlStore(base.Store):
                 result = conn.execute(_docs.insert(), dict(
                     values, kind=kind, owner=owner, id=doc_id, version=1))
             except sa.exc.IntegrityError:
-                raise exception.AlreadyExists(kind, doc_id)
+                raise exception.AlreadyExists(kind=kind, doc_id=doc_id)
             seq = result.inserted_primary_key[0]
             self._add_terms(conn, seq, terms)
         return 1
@@ -220,7 +220,7 @@ class SqlStore(base.Store):
         rows = self._sql.run('get', lambda: _by_id(
             _docs.c.body, _docs.c.version), _id_params(kind, doc_id, scope))
         if not rows:
-            raise exception.NotFound(kind, doc_id)
+            raise exception.NotFound(kind=kind, doc_id=doc_id)
         return base.Record(_loads(rows[0][0]), rows[0][1])
 
     @_translate_errors
@@ -251,7 +251,7 @@ class SqlStore(base.Store):
                                       _docs.c.body),
             _id_params(kind, doc_id, scope))).first()
         if row is None:
-            raise exception.NotFound(kind, doc_id)
+            raise exception.NotFound(kind=kind, doc_id=doc_id)
         return row
 
     @_translate_errors
