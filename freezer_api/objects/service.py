@@ -21,6 +21,7 @@ import time
 from freezer_api import exception
 from freezer_api.objects import client as clients
 from freezer_api.objects import hooks
+from freezer_api import retry
 from freezer_api.storage import base
 from freezer_api.storage import query as q
 
@@ -100,9 +101,9 @@ class Services:
         """Write one heartbeat; return (record, whether it joined
         ``cluster`` just now).
 
-        :raises Conflict: still losing races after a few attempts.
+        :raises TooManyWriters: still losing races after a few attempts.
         """
-        for _attempt in range(_ATTEMPTS):
+        for _ in retry.attempts(_ATTEMPTS, 'services', key):
             now = self.clock()
             try:
                 record = self.store.get('services', sid)
@@ -126,8 +127,6 @@ class Services:
                 # client to another cluster is not lost to a poll.
                 continue
             return doc, joined
-        raise exception.Conflict('Service %s is being updated by too many '
-                                 'requests; try again' % key)
 
     def fresh(self, binary, key):
         """True when ``key`` heartbeated less than ``[DEFAULT]
