@@ -41,7 +41,16 @@ if [ ! -x "$CACHE/venvs/tox/bin/tox" ]; then
     "$CACHE/venvs/tox/bin/pip" install -q -U pip tox
 fi
 TOX="$CACHE/venvs/tox/bin/tox"
-# NOTE: the style gate first (seconds); the test suite last, so that the
-# output ends with pytest's closing line.
-"$TOX" -e pep8
+# NOTE: the gates first (style, then the documentation, the API reference
+# and the release notes, each built with warnings as errors); the test
+# suite last, so that the output ends with pytest's closing line.
+"$TOX" -e pep8,docs,api-ref,releasenotes
+# The committed samples must be what the code generates now.
+"$TOX" -e genconfig,genpolicy
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1 \
+        && ! git diff --exit-code -- etc/; then
+    echo "etc/: the committed samples are stale; commit the regenerated" \
+         "files above (tox -e genconfig,genpolicy)" >&2
+    exit 1
+fi
 exec "$TOX" -e py3 -- "$@"

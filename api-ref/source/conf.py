@@ -1,7 +1,9 @@
 # Sphinx configuration of the freezer-api API reference (os-api-ref).
 #
-# Build: sphinx-build -W -b html api-ref/source api-ref/build/html
-# (needs os-api-ref and openstackdocstheme; see tox -e api-ref).
+# Build: tox -e api-ref
+# (sphinx-build -W --keep-going -b html api-ref/source api-ref/build/html,
+# with the tools pinned in doc/requirements.txt). Every page's
+# ``.. rest_parameters::`` names the one ``parameters.yaml`` here.
 
 extensions = ['os_api_ref']
 

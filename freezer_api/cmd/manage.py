@@ -1,7 +1,8 @@
 """``freezer-manage [-y] [-e] db sync|update|remove|show|update-settings``.
 
-Options go before the ``db`` word, as the upstream README says. Every
-failure prints a clear message and exits non-zero.
+Options go before the ``db`` word (``freezer-manage -y -e db sync``), as
+upstream freezer-api's command line takes them, so operators' scripts keep
+working. Every failure prints a clear message and exits non-zero.
 """
 
 import sys

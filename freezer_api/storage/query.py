@@ -119,8 +119,9 @@ def _int_or_none(value):
 def time_stamp(doc):
     """Return the time a time filter compares, or None.
 
-    Backups carry it as ``backup_metadata.time_stamp`` (the seed README) or
-    ``backup_metadata.timestamp`` (as some agents send it).
+    Backups carry it as ``backup_metadata.time_stamp`` (the field freezer
+    agents write and the v1 API documents) or ``backup_metadata.timestamp``
+    (as some agents send it).
     """
     meta = doc.get('backup_metadata')
     if not isinstance(meta, dict):

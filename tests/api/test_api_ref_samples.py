@@ -14,6 +14,7 @@ from pathlib import Path
 import re
 
 import pytest
+import yaml
 
 API_REF = Path(__file__).resolve().parents[2] / 'api-ref' / 'source'
 VERSIONS = ('v1', 'v2')
@@ -39,6 +40,8 @@ _METHOD = re.compile(r'^\.\. rest_method:: (\w+) (\S+)\s*$')
 _STATUS = re.compile(r'^\.\. rest_status_code:: (success|error) ')
 _CODE = re.compile(r'^\s+- (\d{3})\s*$')
 _SAMPLE = re.compile(r'^\.\. literalinclude:: (samples/\S+\.json)\s*$')
+_PARAMETERS = re.compile(r'^\.\. rest_parameters:: (\S+)\s*$')
+_PARAMETER = re.compile(r'^\s+- [\w-]+: ([\w-]+)\s*$')
 
 
 class Section:
@@ -276,6 +279,36 @@ def test_every_route_and_method_of_the_api_is_documented():
                 if (version, method, path) not in documented:
                     missing.append((version, method, path))
     assert missing == []
+
+
+def _parameter_references():
+    """Return ``{(page, file)}`` named by ``rest_parameters`` and the set of
+    parameter names the tables refer to.
+    """
+    files, names = set(), set()
+    for page in API_REF.glob('*/*.inc'):
+        table = False
+        for line in page.read_text().splitlines():
+            directive = _PARAMETERS.match(line)
+            if directive:
+                files.add((page.parent.name, directive.group(1)))
+                table = True
+            elif table and _PARAMETER.match(line):
+                names.add(_PARAMETER.match(line).group(1))
+            elif line.strip():
+                table = False
+    return files, names
+
+
+def test_every_page_takes_its_parameters_from_the_one_file():
+    files, names = _parameter_references()
+    assert {name for _page, name in files} == {'../parameters.yaml'}
+    assert sorted(p.relative_to(API_REF).as_posix()
+                  for p in API_REF.rglob('parameters.yaml')) == \
+        ['parameters.yaml']
+    defined = yaml.safe_load((API_REF / 'parameters.yaml').read_text())
+    assert names - set(defined) == set(), 'referenced, not defined'
+    assert set(defined) - names == set(), 'defined, never referenced'
 
 
 @pytest.mark.parametrize('section', SECTIONS, ids=lambda s: s.id)

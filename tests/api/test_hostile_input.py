@@ -6,8 +6,9 @@ all after a 4xx).
 The fuzzer is seeded (``FREEZER_FUZZ_SEED``, default 15) and bounded
 (``FREEZER_FUZZ_CASES`` requests per route and method, default 12 on
 SQLite and 4 on the server-backed stores); a test
-id names the route, so a failure is replayed with ``-k``. The reproducers of
-issue 15 follow as regression tests of their own.
+id names the route, so a failure is replayed with ``-k``. Each hostile
+input once found to get a 500 or to be stored changed follows as a
+regression test of its own.
 """
 
 import json
@@ -270,7 +271,7 @@ def test_the_fuzzer_covers_the_route_table():
     assert len(ROUTES) > 100
 
 
-# -- the reproducers of issue 15, one test each -------------------------------
+# -- regression tests: one per input once answered 500 or stored changed ----
 
 def refused(caller, store, method, path, body=None, **kwargs):
     """Send a request that must be refused with a 400 changing nothing;

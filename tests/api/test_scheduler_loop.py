@@ -1,5 +1,6 @@
 """What freezer-scheduler does against the v2 API, for several schedulers at
-once, on every store backend (reference section 8.2 and 3.3).
+once, on every store backend: registration, job polling, job_schedule
+updates and sessions shared between schedulers.
 
 ``Scheduler`` below plays one freezer-scheduler daemon: it registers its
 client, polls its jobs every tick with the scheduler's own search filter in

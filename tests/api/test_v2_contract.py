@@ -1,6 +1,8 @@
 """The v2 contract: what python-freezerclient, freezer-scheduler and the
-freezer-tempest-plugin API tests rely on, and the upstream bugs we do not
-reproduce (reference sections 1.4, 1.5, 3, 8, 9 and 10).
+freezer-tempest-plugin API tests rely on (routes and status codes, the
+version documents, the requests python-freezerclient sends, sessions, 404
+for unknown and foreign ids, project scoping, client registration), and the
+upstream bugs we do not reproduce.
 
 Every request here is a v2 request by a *member* of project ``p1`` (or of
 ``p2``), so policy and project scoping are those of a real tenant.
@@ -314,7 +316,7 @@ def test_malformed_search_is_400(alice):
     assert bad.status_code == 400
 
 
-# -- upstream bugs we do not reproduce (reference section 10) ----------------
+# -- upstream freezer-api bugs we do not reproduce ---------------------------
 
 def test_patch_without_job_schedule_keeps_the_schedule(alice):
     _client(alice)

@@ -21,10 +21,20 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / '.cache'
 VENV = CACHE / 'venvs' / 'api-ref'
-# NOTE: pinned so that a warning new in a later Sphinx cannot break the
-# build unannounced; the marker holds the pins, new pins reinstall.
-REQUIREMENTS = ('os-api-ref==3.2.0', 'openstackdocstheme==3.6.0',
-                'Sphinx==9.0.4')
+
+
+def _pins(path):
+    """Return the requirement lines of ``path`` (comments left out)."""
+    lines = (line.split('#')[0].strip()
+             for line in path.read_text().splitlines())
+    return tuple(line for line in lines if line)
+
+
+# NOTE: the pins of tox -e api-ref (doc/requirements.txt), so that a warning
+# new in a later Sphinx cannot break the build unannounced and this test
+# builds with what tox builds with; the marker holds the pins, new pins
+# reinstall.
+REQUIREMENTS = _pins(REPO / 'doc' / 'requirements.txt')
 MARKER = VENV / '.freezer-install-complete'
 
 

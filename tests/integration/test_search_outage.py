@@ -1,6 +1,6 @@
 """A store outage mid-run: 503 with a JSON error and Retry-After, never a
 500, and the same running service recovers by itself once the store is
-back (issue 3, item 6). Runs on the real Elasticsearch and OpenSearch."""
+back. Runs on the real Elasticsearch and OpenSearch."""
 
 import threading
 import time

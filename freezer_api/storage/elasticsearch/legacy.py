@@ -2,7 +2,8 @@
 
 Upstream keeps every kind in ONE index named by ``[elasticsearch] index``
 (default ``freezer``), without a type field, with its own ids (see the
-reference notes, section 5.2). ``freezer-manage db sync`` finds such an
+Indices section of ``doc/source/admin/elasticsearch.rst``).
+``freezer-manage db sync`` finds such an
 index (a concrete index named exactly like the prefix: ours are all
 ``<prefix>-<kind>`` aliases) and copies every document it can classify
 into the alias of its kind with ``op_type=create``: a document already
