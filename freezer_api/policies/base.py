@@ -6,6 +6,8 @@ in a v2/v3 URL, or the caller's own project for v1 (where documents also
 belong to their user). Admins and services are not bound to a project.
 """
 
+import collections
+
 from oslo_policy import policy
 
 ADMIN = 'rule:context_is_admin'
@@ -75,36 +77,40 @@ def replace_operations(item):
     return operations('POST', item) + operations('PUT', item, (V3,))
 
 
-def crud_rules(noun, plural, read, write, replace=True, update=True,
-               update_versions=ALL_VERSIONS):
-    """The get_all/get/create/delete[/update][/replace] rules of a noun.
+#: The rule names of a noun's plain CRUD routes, for the resources to
+#: check; ``update``/``replace`` None where the noun has no such route, and
+#: ``replace`` the same name as ``create`` where upstream checks that one.
+Crud = collections.namedtuple('Crud', ['get_all', 'get', 'create', 'delete',
+                                       'update', 'replace'])
 
-    ``replace=False`` leaves out ``<plural>:replace``; ``'create'`` instead
-    documents the replace under ``<plural>:create`` (the rule upstream
-    checks for it, as for jobs).
+
+def crud_rules(noun, plural, read, write, names,
+               update_versions=ALL_VERSIONS):
+    """The documented rules of a noun's CRUD routes, named by ``names``
+    (a ``Crud``).
     """
     path = '/' + plural
     item = path + '/{%s_id}' % noun
     create_ops = operations('POST', path)
-    if replace == 'create':
+    replace_is_create = names.replace == names.create
+    if replace_is_create:
         create_ops += replace_operations(item)
     rules = [
-        rule('%s:get_all' % plural, read, 'List %s.' % plural,
+        rule(names.get_all, read, 'List %s.' % plural,
              operations('GET', path)),
-        rule('%s:get' % plural, read, 'Show a %s.' % noun,
-             operations('GET', item)),
-        rule('%s:create' % plural, write, 'Create a %s.' % noun
+        rule(names.get, read, 'Show a %s.' % noun, operations('GET', item)),
+        rule(names.create, write, 'Create a %s.' % noun
              + (' Also guards the replace of a %s at its id.' % noun
-                if replace == 'create' else ''), create_ops),
-        rule('%s:delete' % plural, write, 'Delete a %s.' % noun,
+                if replace_is_create else ''), create_ops),
+        rule(names.delete, write, 'Delete a %s.' % noun,
              operations('DELETE', item)),
     ]
-    if update:
-        rules.append(rule('%s:update' % plural, write,
+    if names.update:
+        rules.append(rule(names.update, write,
                           'Update part of a %s (PATCH).' % noun,
                           operations('PATCH', item, update_versions)))
-    if replace is True:
-        rules.append(rule('%s:replace' % plural, write,
+    if names.replace and not replace_is_create:
+        rules.append(rule(names.replace, write,
                           'Create or replace a %s at its id.' % noun,
                           replace_operations(item)))
     return rules

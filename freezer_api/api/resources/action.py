@@ -1,10 +1,12 @@
 """/actions: stored freezer actions."""
 
 from freezer_api.api.resources import base
+from freezer_api.policies import action as action_rules
 
 
 class _Actions:
     kind = 'actions'
+    rules = action_rules.CRUD
     id_field = 'action_id'
 
 

@@ -47,6 +47,7 @@ class Resource:
 
     kind = None           # e.g. 'jobs'
     id_field = None       # e.g. 'job_id'
+    rules = None          # the noun's ``policies.base.Crud`` rule names
 
     def __init__(self, deps, api):
         self.deps = deps
@@ -91,9 +92,6 @@ class Resource:
             return merge_patch.MergePatch(body)
         return body
 
-    def rule(self, action):
-        return '%s:%s' % (self.kind, action)
-
     def shown(self, req, doc):
         """A document as the request's (micro)version shows it."""
         return doc
@@ -119,7 +117,7 @@ class List(Resource):
     list_params = ('limit', 'offset', 'search')
 
     def list_realm(self, req, project_id):
-        return self.realm(req, self.rule('get_all'), project_id)
+        return self.realm(req, self.rules.get_all, project_id)
 
     def on_get(self, req, resp, project_id=None):
         realm = self.list_realm(req, project_id)
@@ -156,25 +154,23 @@ class Create(Resource):
                                          urlparse.quote(doc_id, safe=''))
 
     def on_post(self, req, resp, project_id=None):
-        realm = self.realm(req, self.rule('create'), project_id)
+        realm = self.realm(req, self.rules.create, project_id)
         self.created(req, resp, self.docs.create(realm, self.body(req)))
 
 
 class Show(Resource):
     def on_get(self, req, resp, item_id, project_id=None):
-        realm = self.realm(req, self.rule('get'), project_id)
+        realm = self.realm(req, self.rules.get, project_id)
         resp.media = self.shown(req, self.docs.get(realm, item_id))
 
 
 class Replace(Resource):
-    replace_rule = 'replace'
-
     def replace(self, req, item_id, project_id):
         """Replace (or create) the document at ``item_id``; its version.
 
         The id becomes the document's, so it must be one a create accepts.
         """
-        realm = self.realm(req, self.rule(self.replace_rule), project_id)
+        realm = self.realm(req, self.rules.replace, project_id)
         body = self.body(req)
         validate.validate(_NEW_ID, {'id': item_id}, 'id in the path')
         return self.docs.replace(realm, item_id, body)
@@ -193,13 +189,13 @@ class Replace(Resource):
 
 class Update(Resource):
     def on_patch(self, req, resp, item_id, project_id=None):
-        realm = self.realm(req, self.rule('update'), project_id)
+        realm = self.realm(req, self.rules.update, project_id)
         version = self.docs.update(realm, item_id, self.patch_body(req))
         resp.media = {self.id_field: item_id, 'version': version}
 
 
 class Delete(Resource):
     def on_delete(self, req, resp, item_id, project_id=None):
-        realm = self.realm(req, self.rule('delete'), project_id)
+        realm = self.realm(req, self.rules.delete, project_id)
         self.docs.delete(realm, item_id)
         resp.status = falcon.HTTP_204

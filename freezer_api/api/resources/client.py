@@ -2,6 +2,7 @@
 
 from freezer_api.api import microversion
 from freezer_api.api.resources import base
+from freezer_api.policies import client as client_rules
 from freezer_api.storage import base as storage_base
 
 
@@ -17,6 +18,7 @@ def _makes_central(body):
 
 class _Clients:
     kind = 'clients'
+    rules = client_rules.CRUD
     id_field = 'client_id'
 
     def shown(self, req, doc):
@@ -34,13 +36,13 @@ class _Clients:
         """
         body = self.body(req) if body is None else body
         if _makes_central(body):
-            self.realm(req, self.rule('create_central'), project_id)
+            self.realm(req, client_rules.CREATE_CENTRAL, project_id)
         return body
 
 
 class Collection(_Clients, base.List, base.Create):
     def on_post(self, req, resp, project_id=None):
-        realm = self.realm(req, self.rule('create'), project_id)
+        realm = self.realm(req, self.rules.create, project_id)
         body = self.checked_body(req, project_id)
         self.created(req, resp, self.docs.create(realm, body))
 
@@ -49,7 +51,7 @@ class Item(_Clients, base.Show, base.Update, base.Delete):
     def on_patch(self, req, resp, item_id, project_id=None):
         # NOTE: PATCHing is_central in would otherwise let a member turn
         # the project's client into a central one.
-        realm = self.realm(req, self.rule('update'), project_id)
+        realm = self.realm(req, self.rules.update, project_id)
         body = self.checked_body(req, project_id, self.patch_body(req))
         version = self.docs.update(realm, item_id, body)
         resp.media = {self.id_field: item_id, 'version': version}

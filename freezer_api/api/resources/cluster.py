@@ -8,6 +8,7 @@ enable and disable address one cluster by its exact name and binary
 
 from freezer_api.api.resources import base
 from freezer_api.objects import service
+from freezer_api.policies import cluster as cluster_rules
 from freezer_api.schemas import cluster as schemas
 from freezer_api.schemas import validate
 
@@ -32,7 +33,7 @@ class Collection(_Clusters):
     detail = False
 
     def on_get(self, req, resp, project_id):
-        self.realm(req, self.rule('get_all'), project_id)
+        self.realm(req, cluster_rules.GET_ALL, project_id)
         filters = self.query(req, schemas.FILTERS)
         resp.media = {'clusters': self.docs.list(filters, self.detail)}
 
@@ -47,7 +48,7 @@ class Item(_Clusters):
     """GET clusters/{name}?binary=: one cluster in detail."""
 
     def on_get(self, req, resp, name, project_id):
-        self.realm(req, self.rule('get'), project_id)
+        self.realm(req, cluster_rules.GET, project_id)
         resp.media = {'cluster': self.docs.get(name, self.binary(req))}
 
 
@@ -58,7 +59,7 @@ class Enable(_Clusters):
     schema = schemas.ENABLE
 
     def on_put(self, req, resp, project_id):
-        realm = self.realm(req, self.rule('update'), project_id)
+        realm = self.realm(req, cluster_rules.UPDATE, project_id)
         self.query(req, [])
         body = self.body(req)
         validate.validate(self.schema, body, 'cluster request')
@@ -81,7 +82,7 @@ class History(_Clusters):
     min_version = '3.8'
 
     def on_get(self, req, resp, name, project_id):
-        self.realm(req, self.rule('get'), project_id)
+        self.realm(req, cluster_rules.GET, project_id)
         resp.media = {'history': self.docs.history(name, self.binary(req))}
 
 
@@ -92,7 +93,7 @@ class Services(_Clusters):
     answer_key = 'services'
 
     def on_get(self, req, resp, name, project_id):
-        self.realm(req, self.rule('get'), project_id)
+        self.realm(req, cluster_rules.GET, project_id)
         resp.media = {'services': self.docs.topology(name,
                                                      self.binary(req))}
 

@@ -5,6 +5,7 @@ figures as JSON, Neon's ``/metrics.json``): rule ``metrics:get`` unless
 from prometheus_client import exposition
 
 from freezer_api import metrics
+from freezer_api.policies import status as status_rules
 
 
 class Metrics:
@@ -16,7 +17,8 @@ class Metrics:
     def families(self, req):
         if not self.deps.conf.metrics.public:
             ctx = req.context.ctx
-            self.deps.policy.authorize(ctx, 'metrics:get', ctx.project_id)
+            self.deps.policy.authorize(ctx, status_rules.METRICS_GET,
+                                       ctx.project_id)
         return metrics.scrape(self.deps.store, self.deps.conf)
 
     def on_get(self, req, resp):

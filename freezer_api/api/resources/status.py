@@ -11,6 +11,7 @@ from freezer_api.api import microversion
 from freezer_api.api.resources import health
 from freezer_api.lifecycle import iso
 from freezer_api.objects import readiness
+from freezer_api.policies import status as status_rules
 
 
 def _version():
@@ -71,7 +72,8 @@ class Status:
 
     def on_get(self, req, resp):
         ctx = req.context.ctx
-        self.deps.policy.authorize(ctx, 'status:get', ctx.project_id)
+        self.deps.policy.authorize(ctx, status_rules.STATUS_GET,
+                                   ctx.project_id)
         state, store = self._store()
         if self.lifecycle.draining:
             state = 'draining'
