@@ -3,7 +3,7 @@
 v1 paths have no project; v2 and v3 paths are ``/{v2,v3}/{project_id}/...``.
 The same resource classes serve them all: they are told which version they
 serve (v3 is v2 plus microversions, ``api/microversion.py``), and v3 adds the
-cluster API (``api/resources/cluster.py``).
+cluster API (``CLUSTER_ROUTES``).
 """
 
 from freezer_api.api import openapi
@@ -70,6 +70,18 @@ DOCUMENT_ROUTES = [
     ('/sessions/{item_id}/jobs/{job_id}', session.Job, session.Job),
 ]
 
+#: (path below the v3 prefix, resource): the cluster API, v3 only (each
+#: responder says its minimum microversion).
+CLUSTER_ROUTES = [
+    ('/clusters', cluster.Collection),
+    ('/clusters/detail', cluster.Detail),
+    ('/clusters/enable', cluster.Enable),
+    ('/clusters/disable', cluster.Disable),
+    ('/clusters/{name}', cluster.Item),
+    ('/clusters/{name}/history', cluster.History),
+    ('/clusters/{name}/services', cluster.Services),
+]
+
 PREFIXES = {'v1': '/v1', 'v2': '/v2/{project_id}', 'v3': '/v3/{project_id}'}
 
 
@@ -93,7 +105,7 @@ def table(deps, versions=('v1', 'v2', 'v3')):
             cls = v1_class if api == 'v1' else later_class
             found.append((prefix + path, cls(deps, api)))
     if 'v3' in versions:
-        for path, cls in cluster.ROUTES:
+        for path, cls in CLUSTER_ROUTES:
             found.append((PREFIXES['v3'] + path, cls(deps, 'v3')))
     return found
 

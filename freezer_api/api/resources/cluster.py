@@ -96,15 +96,3 @@ class Services(_Clusters):
         self.realm(req, cluster_rules.GET, project_id)
         resp.media = {'services': self.docs.topology(name,
                                                      self.binary(req))}
-
-
-#: Path below the v3 prefix -> resource class.
-ROUTES = [
-    ('/clusters', Collection),
-    ('/clusters/detail', Detail),
-    ('/clusters/enable', Enable),
-    ('/clusters/disable', Disable),
-    ('/clusters/{name}', Item),
-    ('/clusters/{name}/history', History),
-    ('/clusters/{name}/services', Services),
-]
