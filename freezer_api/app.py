@@ -19,7 +19,6 @@ import logging
 
 import falcon
 from oslo_log import log as oslo_log
-from oslo_middleware import http_proxy_to_wsgi
 
 from freezer_api.api import errors
 from freezer_api.api import microversion
@@ -127,6 +126,10 @@ def create_app(conf, store, hooks=None, lifecycle=None):
                     'and X-Roles headers. Development only; keep it on '
                     'loopback. ***')
     if conf.oslo_middleware.enable_proxy_headers_parsing:
+        # NOTE: imported only when enabled: the oslo_middleware package
+        # imports every middleware it has (webob, jinja2, bcrypt), several
+        # MiB in each worker process.
+        from oslo_middleware import http_proxy_to_wsgi
         wsgi = _Wsgi(http_proxy_to_wsgi.HTTPProxyToWSGI(wsgi, conf=conf))
     return wsgi
 

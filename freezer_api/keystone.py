@@ -8,14 +8,14 @@ auth_section`` (the trustee), whose session finds Keystone in the catalog.
 Errors come out as domain exceptions: Keystone refusing the caller is
 ``Unprocessable``; Keystone unreachable, failing, or the service user not
 configured or not authenticating is ``IdentityUnavailable``.
+
+keystoneauth1 (and requests under it) is imported on first use, not with
+this module: only central schedulers' jobs call Keystone, and every worker
+process of a deployment without them would carry about 5 MiB for nothing.
 """
 
 import logging
 import threading
-
-from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import loading
-from keystoneauth1 import session as ks_session
 
 from freezer_api import exception
 
@@ -43,6 +43,7 @@ def _tls_and_timeout(conf, group):
             conf.register_opts(opts, group=name)
         timeout = conf[group].http_connect_timeout
     else:
+        from keystoneauth1 import loading
         loading.register_session_conf_options(conf, group)
         timeout = conf[group].timeout
     section = conf[group]
@@ -58,6 +59,9 @@ def service_session(conf, group):
 
     :raises IdentityUnavailable: ``group`` names no usable auth plugin.
     """
+    from keystoneauth1 import exceptions as ks_exc
+    from keystoneauth1 import loading
+    from keystoneauth1 import session as ks_session
     loading.register_auth_conf_options(conf, group)
     try:
         auth = loading.load_auth_from_conf_options(conf, group)
@@ -92,6 +96,7 @@ class Keystone:
 
     def _call(self, what, func):
         """Run ``func()``; Keystone unreachable or failing -> 503."""
+        from keystoneauth1 import exceptions as ks_exc
         try:
             return func()
         except (ks_exc.ConnectionError, ks_exc.DiscoveryFailure,
