@@ -1,8 +1,6 @@
 """The policy enforcer: one per application, built from its config."""
 
-import os
 
-from oslo_config import cfg
 from oslo_policy import policy as oslo_policy
 
 from freezer_api import exception
@@ -48,40 +46,6 @@ class _Enforcer(oslo_policy.Enforcer):
         super().load_rules(force_reload)
         if self.generation != before:
             self.generation += 1
-
-    def _get_policy_path(self, path):
-        # NOTE: oslo.policy looks for a missing policy file and for
-        # policy.d on every check, and ConfigOpts.find_file rebuilds its
-        # directory list (expanduser, abspath) each time. The list is fixed
-        # once the configuration is loaded, so build it once and test the
-        # same paths, in the same order, on every call.
-        dirs = getattr(self, '_search_dirs', None)
-        if dirs is None:
-            dirs = self._search_dirs = _config_search_dirs(self.conf)
-        if dirs is False or os.path.isabs(path):
-            return super()._get_policy_path(path)
-        for directory in dirs:
-            candidate = os.path.join(directory, path)
-            if os.path.exists(candidate):
-                return candidate
-        raise cfg.ConfigFilesNotFoundError([path])
-
-
-def _config_search_dirs(conf):
-    """The directories ``conf.find_file`` searches, in its order (False
-    when this oslo.config does not expose how it builds them).
-    """
-    fixpath = getattr(cfg, '_fixpath', None)
-    standard = getattr(cfg, '_get_config_dirs', None)
-    if fixpath is None or standard is None:
-        return False
-    try:
-        dirs = [fixpath(d) for d in conf.config_dirs]
-        dirs += [os.path.dirname(fixpath(f))
-                 for f in reversed(conf.config_file)]
-        return dirs + list(standard(conf.project))
-    except (TypeError, AttributeError):
-        return False
 
 
 _DENIED = 'denied'
