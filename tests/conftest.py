@@ -15,6 +15,7 @@ pytest_plugins = [
     'tests.fixtures.stores',
     'tests.fixtures.postgresql',
     'tests.fixtures.search',
+    'tests.fixtures.search_cluster',
     'tests.fixtures.keystone',
     'tests.fixtures.uwsgi',
     'tests.fixtures.apache',
