@@ -25,7 +25,18 @@ OPTS = [
                help='Primary shards of a new index (only read when an '
                     'index is created).'),
     cfg.IntOpt('timeout', default=10, min=1,
-               help='Seconds to wait for one answer of the store.'),
+               help='Seconds to wait for one answer of the store. A write '
+                    'also asks the cluster to answer within half of it '
+                    '(its ``timeout`` parameter): while a shard has no '
+                    'primary, or the cluster no elected master, the '
+                    'write waits that long for one, then gets a 503.'),
+    cfg.StrOpt('wait_for_active_shards', default='1',
+               help='Copies of a shard (primary included) that must be '
+                    'active before a write starts (a number or ``all``). '
+                    '``1`` keeps writes going while a node is down; an '
+                    'acknowledged write is on every in-sync copy either '
+                    'way. ``all`` refuses every write while any copy is '
+                    'missing (a node down or restarting).'),
     cfg.IntOpt('retries', default=2, min=0,
                help='Times a request is retried on another node (or the '
                     'same one) after a connection error or timeout. Keep '

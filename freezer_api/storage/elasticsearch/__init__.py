@@ -27,8 +27,11 @@ def open_store(conf):
         raise exception.ConfigError(
             'refresh_policy = wait_for needs a scheduled refresh: '
             'refresh_interval = -1 would make every write wait forever')
-    return store.EsStore(_connection(group), group.index,
-                         refresh_policy=group.refresh_policy)
+    return store.EsStore(
+        _connection(group), group.index,
+        refresh_policy=group.refresh_policy,
+        wait_for_active_shards=group.wait_for_active_shards,
+        write_timeout='%ds' % max(1, group.timeout // 2))
 
 
 def open_manager(conf):

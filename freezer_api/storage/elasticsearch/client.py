@@ -22,6 +22,24 @@ from freezer_api import exception
 #: Statuses that mean "the store cannot serve this now; try later".
 UNAVAILABLE_STATUSES = (429, 502, 503, 504)
 
+#: Error types that mean a node, a master or a shard copy is missing right
+#: now (node loss, an election, quorum lost): the store is unavailable, not
+#: broken. OpenSearch answers some of them with HTTP 500.
+UNAVAILABLE_TYPES = frozenset([
+    'cluster_block_exception', 'unavailable_shards_exception',
+    'no_shard_available_action_exception', 'node_not_connected_exception',
+    'node_disconnected_exception', 'node_closed_exception',
+    'connect_transport_exception', 'receive_timeout_transport_exception',
+    'send_request_transport_exception', 'master_not_discovered_exception',
+    'cluster_manager_not_discovered_exception',
+    'not_master_exception', 'not_cluster_manager_exception',
+    'primary_missing_action_exception', 'shard_not_found_exception',
+    'no_node_available_exception', 'failed_to_commit_cluster_state_exception',
+    'process_cluster_event_timeout_exception',
+    'es_rejected_execution_exception',
+    'opensearch_rejected_execution_exception', 'circuit_breaking_exception',
+])
+
 Settings = collections.namedtuple('Settings', [
     'hosts', 'http_auth', 'verify_certs', 'ca_certs', 'timeout', 'retries',
     'flavour'])
@@ -52,7 +70,24 @@ class ApiError(Exception):
             self.reason = error.get('reason')
         else:
             self.type, self.reason = None, error
+        self.types = _error_types(error)
         super().__init__('%s %s: %s' % (status, self.type, self.reason))
+
+
+def _error_types(error, depth=0):
+    """Return the set of error types in ``error``, its root causes, its
+    ``caused_by`` chain and its failed shards.
+    """
+    if not isinstance(error, dict) or depth > 8:
+        return set()
+    found = {error.get('type')} - {None}
+    nested = list(error.get('root_cause') or ())
+    nested.append(error.get('caused_by'))
+    nested += [f.get('reason') for f in error.get('failed_shards') or ()
+               if isinstance(f, dict)]
+    for inner in nested:
+        found |= _error_types(inner, depth + 1)
+    return found
 
 
 class NotFoundError(ApiError):
@@ -197,9 +232,7 @@ def _api_error(status, body):
         except ValueError:
             pass
     error = ApiError(status, body)
-    if status in UNAVAILABLE_STATUSES or error.type in (
-            'cluster_block_exception', 'unavailable_shards_exception',
-            'no_shard_available_action_exception'):
+    if status in UNAVAILABLE_STATUSES or error.types & UNAVAILABLE_TYPES:
         return exception.StoreUnavailable(
             'Elasticsearch store unavailable: %s' % error)
     if status in (401, 403):

@@ -11,6 +11,19 @@ Consistency, on purpose:
   ``version`` compared with the caller's, and written back with
   ``if_seq_no``/``if_primary_term`` of that read, so a write that slipped
   in between makes ES answer 409, i.e. ``VersionConflict``;
+* a write the client library retried on another node after the first
+  node died may already have been applied by that first try: a create
+  that meets "already exists", or a compare-and-set that meets "changed",
+  reads the stored entry back and, when it is exactly the entry this
+  write sent (``updated_at`` is a per-process strictly increasing
+  microsecond stamp, so no other write can have sent the same entry),
+  answers success instead of a conflict;
+* durability across node loss: writes wait for ``wait_for_active_shards``
+  copies before they start and are acknowledged once every in-sync copy
+  has them (Elasticsearch's replication; the translog is fsynced before
+  the answer). ``write_timeout`` bounds how long the cluster waits for a
+  primary or a master before it answers 503 itself, so the answer comes
+  within the client's own ``timeout``;
 * read-your-writes for lists, chosen by ``refresh_policy``. The default,
   ``search``, sends writes without any refresh (fast: one round trip) and
   makes each search first refresh the one index it reads; that refresh is
@@ -77,11 +90,14 @@ def _translate_errors(func):
 class EsStore(base.Store):
     """Documents in one index per kind (see ``indices``)."""
 
-    def __init__(self, conn, prefix, refresh_policy='search'):
+    def __init__(self, conn, prefix, refresh_policy='search',
+                 wait_for_active_shards='1', write_timeout='5s'):
         self.conn = conn
         self.prefix = prefix
         self.refresh_policy = refresh_policy
         self.write_refresh = _WRITE_REFRESH[refresh_policy]
+        self.wait_for_active_shards = wait_for_active_shards
+        self.write_timeout = write_timeout
 
     def alias(self, kind):
         return indices.alias_name(self.prefix, kind)
@@ -91,9 +107,21 @@ class EsStore(base.Store):
             mappings.entry_id(owner, doc_id), safe=''))
 
     def _write_params(self, **extra):
-        params = {'refresh': self.write_refresh, 'require_alias': True}
+        params = {'refresh': self.write_refresh,
+                  'wait_for_active_shards': self.wait_for_active_shards,
+                  'timeout': self.write_timeout}
         params.update(extra)
         return params
+
+    def _is_own_write(self, kind, owner, doc_id, entry):
+        """Return True when ``owner``'s stored entry is exactly ``entry``
+        (a retried write whose first try was applied).
+        """
+        try:
+            stored, _seq, _term = self._read(kind, owner, doc_id)
+        except exception.NotFound:
+            return False
+        return stored == entry
 
     @_translate_errors
     def create(self, kind, doc_id, doc, scope=base.ANY):
@@ -102,9 +130,13 @@ class EsStore(base.Store):
         try:
             self.conn.request('PUT', self._doc_path(kind, '_create', owner,
                                                     doc_id),
-                              self._write_params(), entry)
+                              self._write_params(require_alias=True), entry)
         except es_client.ConflictError:
-            raise exception.AlreadyExists(kind=kind, doc_id=doc_id)
+            # NOTE: the client library retries on another node when the
+            # first one died mid-request; that first try may have been
+            # applied, and is then our own write, not a conflict.
+            if not self._is_own_write(kind, owner, doc_id, entry):
+                raise exception.AlreadyExists(kind=kind, doc_id=doc_id)
         return 1
 
     def _read(self, kind, owner, doc_id, params=None):
@@ -141,10 +173,13 @@ class EsStore(base.Store):
             self.conn.request('PUT', self._doc_path(kind, '_doc', owner,
                                                     doc_id),
                               self._write_params(if_seq_no=seq_no,
-                                                 if_primary_term=term),
+                                                 if_primary_term=term,
+                                                 require_alias=True),
                               fresh)
         except es_client.ConflictError:
-            raise exception.VersionConflict()
+            # NOTE: as in create: a retried try may meet its own write.
+            if not self._is_own_write(kind, owner, doc_id, fresh):
+                raise exception.VersionConflict()
         return version + 1
 
     @_translate_errors
@@ -157,8 +192,8 @@ class EsStore(base.Store):
             try:
                 self.conn.request(
                     'DELETE', self._doc_path(kind, '_doc', owner, doc_id),
-                    {'refresh': self.write_refresh, 'if_seq_no': seq_no,
-                     'if_primary_term': term})
+                    self._write_params(if_seq_no=seq_no,
+                                       if_primary_term=term))
                 return
             except es_client.ConflictError:
                 if version is not None:
