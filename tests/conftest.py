@@ -14,6 +14,7 @@ from freezer_api.storage import driver
 pytest_plugins = [
     'tests.fixtures.stores',
     'tests.fixtures.postgresql',
+    'tests.fixtures.mysql',
     'tests.fixtures.search',
     'tests.fixtures.search_cluster',
     'tests.fixtures.keystone',

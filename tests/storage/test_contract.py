@@ -56,6 +56,34 @@ def test_ids_are_unique_per_kind_and_owner_only(store):
     assert store.get('jobs', 'x', P1).doc == job(1)
 
 
+def test_ids_compare_exactly(store):
+    # NOTE: case and trailing blanks make other ids (a SQL collation that
+    # ignores either would make them collide or find each other).
+    for n, doc_id in enumerate(('Job-A', 'job-a', 'job-a ', 'job-\u00e1')):
+        assert store.create('jobs', doc_id, job(n), P1) == 1
+    assert [store.get('jobs', i, P1).doc['n'] for i in (
+        'Job-A', 'job-a', 'job-a ', 'job-\u00e1')] == [0, 1, 2, 3]
+    with pytest.raises(exception.NotFound):
+        store.get('jobs', 'JOB-A', P1)
+
+
+def test_search_terms_compare_exactly(store):
+    store.create('jobs', 'a', job(1, client='Host-1'), P1)
+    for value in ('host-1', 'Host-1 ', 'HOST-1'):
+        query = q.Query(must=[q.condition_term('client_id', value)])
+        assert store.search('jobs', query=query) == []
+    query = q.Query(must=[q.condition_term('client_id', 'Host-1')])
+    assert len(store.search('jobs', query=query)) == 1
+
+
+def test_a_document_larger_than_64_kib_round_trips(store):
+    # NOTE: the API takes request bodies up to 112 KiB; MySQL's TEXT
+    # would end a document at 64 KiB.
+    big = dict(job(1), description='\u00e9' * 100000)
+    store.create('jobs', 'big', big, P1)
+    assert store.get('jobs', 'big', P1).doc == big
+
+
 def test_get_of_another_owner_is_not_found(store):
     store.create('jobs', 'j1', job(1), P1)
     for other in (P2, U1, base.Scope(user_id='u2')):

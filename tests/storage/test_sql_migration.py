@@ -67,25 +67,34 @@ def _write_old_database(url):
     engine.dispose()
 
 
-def _postgresql_database(request):
-    """A new, empty database on the test PostgreSQL server."""
+#: How each server makes a new, empty database ``{name}``; MySQL's
+#: with a collation that ignores case, as a server's default often does.
+_CREATE = {
+    'postgresql': 'CREATE DATABASE {name}',
+    'mysql': 'CREATE DATABASE {name} CHARACTER SET utf8mb4 '
+             'COLLATE utf8mb4_general_ci',
+}
+
+
+def _server_database(request, server_name):
+    """A new, empty database on the test server ``server_name``."""
     server = sa.engine.make_url(
-        request.getfixturevalue('postgresql_backend').url)
+        request.getfixturevalue('%s_backend' % server_name).url)
     name = 'migration_%s' % uuid.uuid4().hex[:8]
     admin = sa.create_engine(server, isolation_level='AUTOCOMMIT')
     with admin.connect() as conn:
-        conn.execute(sa.text('CREATE DATABASE %s' % name))
+        conn.execute(sa.text(_CREATE[server_name].format(name=name)))
     admin.dispose()
     return server.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=['sqlite', 'postgresql'])
+@pytest.fixture(params=['sqlite', 'postgresql', 'mysql'])
 def old_url(request, tmp_path):
     """The URL of a database at revision 0001_documents, with rows."""
     if request.param == 'sqlite':
         url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
     else:
-        url = _postgresql_database(request)
+        url = _server_database(request, request.param)
     _write_old_database(url)
     return url
 
@@ -99,7 +108,8 @@ def upgraded(old_url, tmp_path):
     out = io.StringIO()
     assert manage.main(['--config-file', str(conf_file), 'db', 'sync'],
                        stdout=out) == 0
-    assert 'upgraded from 0001_documents to 0002_owners' in out.getvalue()
+    assert ('upgraded from 0001_documents to 0003_mysql_exact_text'
+            in out.getvalue())
     conf = conftest.make_conf(backend)
     store = driver.open_store(conf)
     yield store, testing.TestClient(app.create_app(conf, store))
@@ -160,3 +170,14 @@ def test_after_the_upgrade_ids_are_unique_per_owner(upgraded):
         'job_id': 'j1', 'client_id': 'p1_h', 'job_schedule': {},
         'job_actions': [{'freezer_action': {'action': 'backup'}}]})
     assert again.status_code == 409
+
+
+def test_after_the_upgrade_ids_differing_in_case_are_two_documents(
+        upgraded):
+    _store, api = upgraded
+    alice = Caller(api, 'v2', user='alice', project='p1')
+    resp = alice.post('/clients', json={'client_id': 'P1_H',
+                                        'hostname': 'upper'})
+    assert resp.status_code == 201, resp.text
+    assert alice.get('/clients/p1_h').json['client']['hostname'] == 'h'
+    assert alice.get('/clients/P1_H').json['client']['hostname'] == 'upper'

@@ -3,6 +3,7 @@
 import functools
 import operator
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from freezer_api import exception
@@ -20,6 +21,21 @@ _dumps = jsonutils.dumps_text
 _loads = jsonutils.loads
 
 
+#: Errors that say the database cannot answer now (unreachable, a lock or
+#: a deadlock, a schema not created yet): SQLAlchemy's, and oslo.db's
+#: translations of them on the engines it makes.
+_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError,
+                sa.exc.TimeoutError, db_exc.DBConnectionError,
+                db_exc.DBDeadlock, db_exc.DBNonExistentTable,
+                db_exc.DBNonExistentDatabase)
+
+
+def _driver_error(exc):
+    """The DBAPI error below SQLAlchemy's or oslo.db's wrapping of it."""
+    exc = getattr(exc, 'inner_exception', None) or exc
+    return getattr(exc, 'orig', None) or exc
+
+
 def _translate_errors(func):
     """Turn driver errors into the store's own exceptions."""
     @functools.wraps(func)
@@ -28,12 +44,10 @@ def _translate_errors(func):
             return func(*args, **kwargs)
         except exception.FreezerError:
             raise
-        except (sa.exc.OperationalError, sa.exc.InterfaceError,
-                sa.exc.TimeoutError) as exc:
+        except _UNAVAILABLE as exc:
             raise exception.StoreUnavailable(
-                'Database unavailable: %s' % exc.orig
-                if getattr(exc, 'orig', None) else str(exc))
-        except sa.exc.SQLAlchemyError as exc:
+                'Database unavailable: %s' % _driver_error(exc))
+        except (sa.exc.SQLAlchemyError, db_exc.DBError) as exc:
             raise exception.StoreError('Database error: %s' % exc)
     return wrapper
 
@@ -203,7 +217,7 @@ class SqlStore(base.Store):
             try:
                 result = conn.execute(_docs.insert(), dict(
                     values, kind=kind, owner=owner, id=doc_id, version=1))
-            except sa.exc.IntegrityError:
+            except (sa.exc.IntegrityError, db_exc.DBDuplicateEntry):
                 raise exception.AlreadyExists(kind=kind, doc_id=doc_id)
             seq = result.inserted_primary_key[0]
             self._add_terms(conn, seq, terms)
