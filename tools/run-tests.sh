@@ -21,6 +21,7 @@ command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
 # NOTE: uWSGI is built from its sdist; without OpenSSL headers it has no --https.
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
