@@ -17,7 +17,6 @@ import uuid
 
 import pytest
 
-from freezer_api.api.resources import cluster
 from freezer_api.api import routes
 
 pytestmark = pytest.mark.integration
@@ -106,7 +105,7 @@ def served_routes():
         table = [(path, v1_class if api == 'v1' else later_class)
                  for path, v1_class, later_class in routes.DOCUMENT_ROUTES]
         if api == 'v3':
-            table += cluster.ROUTES
+            table += routes.CLUSTER_ROUTES
         for path, cls in table:
             for method in _methods(cls, api):
                 yield api, path, method
