@@ -128,3 +128,15 @@ def test_sqlite_writes_take_the_write_lock_at_begin(tmp_path):
         writer.close()
     finally:
         engine.dispose()
+
+
+def test_sqlite_keeps_its_connections(tmp_path):
+    """A pooled SQLite engine: a checkout reuses an open connection."""
+    url = 'sqlite:///%s' % (tmp_path / 'freezer.sqlite')
+    engine = sql_engine.create(url, busy_timeout=5, pool_size=2)
+    with engine.connect() as conn:
+        first = conn.connection.dbapi_connection
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection is first
+    assert engine.pool.size() == 2
+    engine.dispose()

@@ -202,6 +202,12 @@ class _OpenSearchClient:
 
     def request(self, method, path, params, body, headers):
         from opensearchpy import exceptions as os_exc
+        if params and 'timeout' in params:
+            # NOTE: opensearch-py's transport takes a ``timeout`` parameter
+            # as its own socket timeout instead of sending it, so the
+            # cluster-side write timeout is not sent to OpenSearch (the
+            # cluster's default, one minute, applies there).
+            params = {k: v for k, v in params.items() if k != 'timeout'}
         try:
             return self._client.transport.perform_request(
                 method, path, params=params, body=body, headers=headers)
