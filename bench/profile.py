@@ -54,7 +54,8 @@ class InProcess:
                         'db', 'sync'], check=True, capture_output=True)
         from freezer_api import app
         self.app = app.init_application(
-            args=[], default_config_files=[str(confdir / 'freezer-api.conf')])
+            args=[], default_config_files=[str(confdir / 'freezer-api.conf')]
+        ).wsgi
         self.db = str(workdir / 'freezer.sqlite')
 
     def call(self, method, path, body=None, project=scenarios.PROJECT,

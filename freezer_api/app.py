@@ -1,8 +1,10 @@
 """Assembling the WSGI application.
 
-``init_application()`` reads the configuration, sets up logging and opens the
-store; ``create_app(conf, store)`` builds the app from them (tests call it
-directly with their own store).
+``assemble(conf)`` is the one place a serving process gets its application:
+it opens the store, builds the WSGI app over it and starts the heartbeat
+(``cmd/wsgi.py``, ``cmd/api.py`` and the benchmark all call it);
+``init_application()`` reads the configuration first. ``create_app(conf,
+store)`` builds the app alone (tests call it with their own store).
 
 Middleware order, outermost first:
   HTTPProxyToWSGI  - X-Forwarded-*, only when [oslo_middleware]
@@ -148,20 +150,49 @@ def setup_logging(conf):
     oslo_log.setup(conf, 'freezer-api')
 
 
+class Service:
+    """What one serving process runs: ``wsgi`` (the application), over
+    ``store``, with ``heartbeat`` registering it as a ``freezer-api``
+    service.
+    """
+
+    def __init__(self, wsgi, store, heartbeat):
+        self.wsgi = wsgi
+        self.store = store
+        self.heartbeat = heartbeat
+
+    def stop(self):
+        """Stop heartbeating (the store's connections close with the
+        process).
+        """
+        self.heartbeat.stop()
+
+
+def assemble(conf, lifecycle=None):
+    """Open the store of ``conf``, build the application over it and start
+    the heartbeat; return the ``Service``.
+
+    :param lifecycle: the process state the server drains (``cmd/api.py``);
+        a new one by default.
+    :raises freezer_api.exception.StoreUnavailable: the store cannot be
+        opened.
+    """
+    store = driver.open_store(conf)
+    wsgi = create_app(conf, store, lifecycle=lifecycle)
+    return Service(wsgi, store, start_heartbeat(conf, store))
+
+
 def init_application(args=None, default_config_files=None):
-    """Read the configuration, open the store, return the WSGI app."""
+    """Read the configuration, set up logging, return the ``Service``."""
     conf = conf_pkg.make_conf(args, default_config_files)
     setup_logging(conf)
-    store = driver.open_store(conf)
-    app = create_app(conf, store)
-    start_heartbeat(conf, store)
-    return app
+    return assemble(conf)
 
 
 def start_heartbeat(conf, store):
     """Register this process as a ``freezer-api`` service and heartbeat
     from a thread; return the ``Heartbeat`` (``.stop()`` ends it).
     """
-    # NOTE: called by the servers, not by create_app, so that tests decide
+    # NOTE: called by assemble(), not by create_app, so that tests decide
     # when (and whether) a process heartbeats.
     return metrics.MeteredHeartbeat(store, conf).start()

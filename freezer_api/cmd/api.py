@@ -17,7 +17,6 @@ from freezer_api.conf import reload
 from freezer_api import lifecycle as lifecycles
 from freezer_api.server import listener
 from freezer_api.server import loop
-from freezer_api.storage import driver
 
 LOG = logging.getLogger('freezer_api.cmd.api')
 
@@ -60,12 +59,10 @@ def main(argv=None):
                   'auth_strategy = noauth bind_host must be a loopback '
                   'address.', conf.bind_host)
         return 2
-    store = driver.open_store(conf)
     lifecycle = lifecycles.Lifecycle()
-    application = app.create_app(conf, store, lifecycle=lifecycle)
+    service = app.assemble(conf, lifecycle=lifecycle)
     settings = listener.Settings.from_conf(conf)
-    server = loop.Server(application, settings)
-    heartbeat = app.start_heartbeat(conf, store)
+    server = loop.Server(service.wsgi, settings)
     signal.signal(signal.SIGTERM,
                   lambda signum, frame: _terminate(conf, lifecycle, server))
     signal.signal(signal.SIGINT,
@@ -80,7 +77,7 @@ def main(argv=None):
     try:
         server.serve_forever()
     finally:
-        heartbeat.stop()
+        service.stop()
     return 0
 
 

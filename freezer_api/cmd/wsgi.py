@@ -17,7 +17,6 @@ from freezer_api import app
 from freezer_api.cmd import discovery
 from freezer_api import conf as conf_pkg
 from freezer_api import jsonutils
-from freezer_api.storage import driver
 
 
 #: What a WSGI server may pass as SERVER_PROTOCOL (Apache's HTTP/2 too).
@@ -130,22 +129,21 @@ class PerProcess:
         self._lock = threading.Lock()
         self._pid = None
         self._app = None
-        self._heartbeat = None
+        self._service = None
 
     def build(self):
         """Build this process's application unless already done."""
         with self._lock:
             if self._pid != os.getpid():
-                store = driver.open_store(self.conf)
-                self._app = WholeRequest(app.create_app(self.conf, store))
-                self._heartbeat = app.start_heartbeat(self.conf, store)
+                self._service = app.assemble(self.conf)
+                self._app = WholeRequest(self._service.wsgi)
                 self._pid = os.getpid()
         return self._app
 
     def stop(self):
         """Stop this process's heartbeat (servers never need to)."""
-        if self._heartbeat is not None and self._pid == os.getpid():
-            self._heartbeat.stop()
+        if self._service is not None and self._pid == os.getpid():
+            self._service.stop()
 
     def __call__(self, environ, start_response):
         wsgi_app = self._app if self._pid == os.getpid() else self.build()

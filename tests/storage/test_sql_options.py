@@ -5,12 +5,18 @@ way the service loads it, and the engine of the SQL store is checked
 through SQLAlchemy's public API and the database's own answers.
 """
 
+import contextlib
 import time
 
+from oslo_db import exception as db_exc
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from freezer_api import conf as conf_pkg
+from freezer_api import exception
+from freezer_api.storage import base
+from freezer_api.storage import driver
 from freezer_api.storage.sql import engine as sql_engine
 
 
@@ -140,3 +146,89 @@ def test_sqlite_keeps_its_connections(tmp_path):
         assert conn.connection.dbapi_connection is first
     assert engine.pool.size() == 2
     engine.dispose()
+
+
+class _Deadlocks:
+    """Fail the next ``count`` inserts of a document as the database
+    reports a deadlock (oslo.db's ``DBDeadlock``), before they run.
+    """
+
+    def __init__(self, count):
+        self.left = count
+        self.raised = 0
+
+    def __call__(self, conn, cursor, statement, parameters, context,
+                 executemany):
+        if self.left and statement.lstrip().upper().startswith(
+                'INSERT INTO DOCUMENTS'):
+            self.left -= 1
+            self.raised += 1
+            raise db_exc.DBDeadlock()
+
+
+@pytest.fixture(params=['sqlite', 'mysql'])
+def database_url(request, tmp_path):
+    if request.param == 'sqlite':
+        return 'sqlite:///%s' % (tmp_path / 'freezer.sqlite')
+    return request.getfixturevalue('mysql_backend').url
+
+
+@contextlib.contextmanager
+def _store(tmp_path, url, *lines):
+    path = tmp_path / 'freezer-api.conf'
+    path.write_text('[storage]\ndriver = sqlalchemy\n[database]\n'
+                    'connection = %s\n%s\n' % (url, '\n'.join(lines)))
+    conf = conf_pkg.make_conf(['--config-file', str(path)])
+    manager = driver.open_manager(conf)
+    manager.sync()
+    manager.close()
+    store = driver.open_store(conf)
+    try:
+        yield store
+    finally:
+        store.close()
+        if url.startswith('mysql'):
+            manager = driver.open_manager(conf)
+            manager.remove()
+            manager.close()
+
+
+@contextlib.contextmanager
+def _deadlocking(count):
+    deadlocks = _Deadlocks(count)
+    event.listen(sa.engine.Engine, 'before_cursor_execute', deadlocks)
+    try:
+        yield deadlocks
+    finally:
+        event.remove(sa.engine.Engine, 'before_cursor_execute', deadlocks)
+
+
+P1 = base.Scope(project_id='p1')
+
+
+@pytest.mark.parametrize('retries, deadlocks', [(2, 2), (5, 1)])
+def test_db_max_retries_runs_a_deadlocked_write_again(tmp_path, database_url,
+                                                      retries, deadlocks):
+    with _store(tmp_path, database_url, 'db_max_retries = %d' % retries,
+                'db_retry_interval = 0') as store:
+        with _deadlocking(deadlocks) as failed:
+            assert store.create('backups', 'b1', {'project_id': 'p1',
+                                                  'n': 1}, P1) == 1
+        assert failed.raised == deadlocks
+        assert store.get('backups', 'b1', P1).doc == {'project_id': 'p1',
+                                                      'n': 1}
+        assert [r.doc['n'] for r in store.search('backups', P1)] == [1]
+
+
+@pytest.mark.parametrize('retries', [0, 2])
+def test_a_write_deadlocked_past_db_max_retries_is_unavailable(
+        tmp_path, database_url, retries):
+    with _store(tmp_path, database_url, 'db_max_retries = %d' % retries,
+                'db_retry_interval = 0') as store:
+        with _deadlocking(retries + 1) as failed:
+            with pytest.raises(exception.StoreUnavailable):
+                store.create('backups', 'b1', {'project_id': 'p1'}, P1)
+        assert failed.raised == retries + 1
+        with pytest.raises(exception.NotFound):
+            store.get('backups', 'b1', P1)
+        assert store.search('backups', P1) == []

@@ -5,7 +5,8 @@ from freezer_api.storage.sql import store
 
 
 def open_store(conf):
-    return store.SqlStore(engine.from_conf(conf))
+    return store.SqlStore(engine.from_conf(conf),
+                          retry=engine.retry_policy(conf))
 
 
 def open_manager(conf):

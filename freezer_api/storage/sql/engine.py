@@ -12,6 +12,7 @@ lock).
 import os
 
 from oslo_config import cfg
+from oslo_db import api as db_api
 from oslo_db import options as db_options
 from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
@@ -126,6 +127,26 @@ def _pool_size(conf):
             cfg.Locations.opt_default, cfg.Locations.set_default):
         return db.pool_size
     return db.max_pool_size
+
+
+def retry_policy(conf):
+    """oslo.db's retry of a whole transaction, as ``[database]`` sets it.
+
+    A deadlock (MySQL, PostgreSQL) is retried up to ``db_max_retries``
+    times, ``db_retry_interval`` seconds apart (doubling up to
+    ``db_max_retry_interval`` with ``db_inc_retry_interval``); a lost
+    connection too when ``use_db_reconnect`` is set. Only errors that
+    oslo.db's filters translate are retried: on SQLite, writers queue on
+    the busy timeout instead.
+
+    :returns: a decorator for functions that run one whole transaction.
+    """
+    db = conf.database
+    return db_api.wrap_db_retry(
+        max_retries=db.db_max_retries, retry_interval=db.db_retry_interval,
+        inc_retry_interval=db.db_inc_retry_interval,
+        max_retry_interval=db.db_max_retry_interval,
+        retry_on_deadlock=True, retry_on_disconnect=db.use_db_reconnect)
 
 
 def from_conf(conf):

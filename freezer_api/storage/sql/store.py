@@ -52,6 +52,17 @@ def _translate_errors(func):
     return wrapper
 
 
+def _transaction(func):
+    """A write that is one whole transaction: run again under the store's
+    retry policy (``engine.retry_policy``) when the database says so, its
+    errors translated.
+    """
+    @functools.wraps(func)
+    def wrapper(self, *args, **kwargs):
+        return self._retry(func)(self, *args, **kwargs)
+    return _translate_errors(wrapper)
+
+
 def _owned(stmt, owner):
     """``stmt`` limited to one owner (every owner when ``owner`` is None),
     the owner a bound parameter.
@@ -199,17 +210,25 @@ def _row_values(doc):
             'body': _dumps(doc)}, fields['terms']
 
 
+def _once(func):
+    return func
+
+
 class SqlStore(base.Store):
     """Documents in SQL; see ``tables`` for the layout."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, retry=None):
+        """:param retry: the decorator that retries a write transaction
+            (``engine.retry_policy(conf)``); none by default.
+        """
         self._engine = engine
         self._sql = _Statements(engine)
+        self._retry = retry or _once
 
     def _write(self):
         return self._engine.connect().execution_options(**sql_engine.WRITE)
 
-    @_translate_errors
+    @_transaction
     def create(self, kind, doc_id, doc, scope=base.ANY):
         owner = base.owner_key(kind, scope)
         values, terms = _row_values(doc)
@@ -237,7 +256,7 @@ class SqlStore(base.Store):
             raise exception.NotFound(kind=kind, doc_id=doc_id)
         return base.Record(_loads(rows[0][0]), rows[0][1])
 
-    @_translate_errors
+    @_transaction
     def replace(self, kind, doc_id, doc, version, scope=base.ANY):
         values, terms = _row_values(doc)
         with self._write() as conn, conn.begin():
@@ -268,7 +287,7 @@ class SqlStore(base.Store):
             raise exception.NotFound(kind=kind, doc_id=doc_id)
         return row
 
-    @_translate_errors
+    @_transaction
     def delete(self, kind, doc_id, scope=base.ANY, version=None):
         with self._write() as conn, conn.begin():
             row = self._current(conn, kind, doc_id, scope)
