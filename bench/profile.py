@@ -3,8 +3,11 @@
     python -m bench.profile get [-n 3000] [--top 30]
 
 Prints the single-thread requests/s (CPU cost per request, free of network
-and load-generator noise) and the cProfile functions with the most
-cumulative time. Scenarios: get, list, post_backup, post_job, poll, patch,
+and load-generator noise), the cProfile functions with the most
+cumulative time and, at the end, a table of where each scenario's CPU
+went (``bench/shares.py``: Falcon, middleware, policy, schema validation,
+JSON, store, SQLite, the rest of the service; ``--shares`` prints only the
+table). Scenarios: get, list, post_backup, post_job, poll, patch,
 session, page_first, page_last, page_marker (the last page after its
 marker, at 3.10).
 """
@@ -22,6 +25,7 @@ import time
 from bench import scenarios
 from bench import seed
 from bench import servers
+from bench import shares
 
 
 def environ(method, path, body, headers):
@@ -155,7 +159,10 @@ def main(argv=None):
     parser.add_argument('--big', type=int, default=50000)
     parser.add_argument('--sort', default='cumulative')
     parser.add_argument('--no-profile', action='store_true')
+    parser.add_argument('--shares', action='store_true',
+                        help='print only the table of CPU shares')
     args = parser.parse_args(argv)
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         ip = InProcess(Path(tmp))
         table = steps(ip, *prepare(ip, args.big), args.big)
@@ -184,9 +191,13 @@ def main(argv=None):
                 step()
             prof.disable()
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(
-                args.top)
-            print(out.getvalue())
+            stats = pstats.Stats(prof, stream=out)
+            rows.append((name, shares.shares(stats)))
+            if not args.shares:
+                stats.sort_stats(args.sort).print_stats(args.top)
+                print(out.getvalue())
+    if rows:
+        print(shares.table(rows))
     return 0
 
 

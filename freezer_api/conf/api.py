@@ -1,4 +1,6 @@
-"""Options of the [api] group: limits on what one request may ask for."""
+"""Options of the [api] group: limits on what one request may ask for,
+and how often the policy files are checked.
+"""
 
 from oslo_config import cfg
 
@@ -12,6 +14,13 @@ OPTS = [
     cfg.IntOpt('max_retries_on_conflict', default=200, min=1,
                help='How often a compare-and-set update is retried when '
                     'concurrent writers keep changing the document.'),
+    cfg.FloatOpt('policy_check_interval', default=1.0, min=0,
+                 help='Seconds between two checks of the policy file and '
+                      'the policy.d directories ([oslo_policy]) for '
+                      'changes; a change applies to the requests that '
+                      'follow the next check. 0 checks on every request, '
+                      'as oslo.policy does by itself, at about 50 us of '
+                      'CPU per request.'),
 ]
 
 

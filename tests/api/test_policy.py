@@ -11,6 +11,7 @@ import os
 import textwrap
 
 from falcon import testing
+from oslo_context import context
 from oslo_policy import opts as policy_opts
 from oslo_policy import policy as oslo_policy
 import pytest
@@ -121,8 +122,11 @@ def caller(client, version, roles, project='p1', user='u1'):
     return caller
 
 
-def make_client(backend, **overrides):
+def make_client(backend, check_interval=None, **overrides):
     conf = conftest.make_conf(backend)
+    if check_interval is not None:
+        conf.set_override('policy_check_interval', check_interval,
+                          group='api')
     # NOTE: not policy_opts.set_defaults(): it changes the defaults of
     # oslo.policy's module-level options for every later test.
     for group, group_opts in policy_opts.list_opts():
@@ -189,8 +193,8 @@ def overridden(sql_backend, policy_file):
     sql_backend.reset()
     opened = []
 
-    def make(rules):
-        client, store = make_client(sql_backend,
+    def make(rules, check_interval=None):
+        client, store = make_client(sql_backend, check_interval,
                                     policy_file=str(policy_file(rules)))
         opened.append(store)
         return client
@@ -277,13 +281,37 @@ def test_policy_file_changes_apply_without_a_restart(overridden,
                                                      policy_file):
     client = overridden('''
         "backups:create": "!"
-        ''')
+        ''', check_interval=0)
     member = caller(client, 'v2', 'member,reader')
     assert member.post('/backups', json=BACKUP).status_code == 403
     policy_file('''
         "backups:create": "rule:admin_or_owner"
         ''')
     assert member.post('/backups', json=BACKUP).status_code == 201
+
+
+def test_policy_files_are_checked_once_per_check_interval(
+        tmp_path, policy_file):
+    conf = conftest.make_conf()
+    for group, group_opts in policy_opts.list_opts():
+        conf.register_opts(group_opts, group=group)
+    conf.set_override('policy_file', str(policy_file('"backups:get": "!"')),
+                      group='oslo_policy')
+    conf.set_override('policy_check_interval', 30, group='api')
+    now = [100.0]
+    checker = policy.Policy(conf, clock=lambda: now[0])
+    member = context.RequestContext(user_id='u1', project_id='p1',
+                                    roles=['member', 'reader'])
+    assert not checker.check(member, 'backups:get', 'p1')
+    policy_file('"backups:get": "rule:admin_or_owner"')
+    now[0] += 29.9
+    # NOTE: the remembered decision stands until the next check is due.
+    assert not checker.check(member, 'backups:get', 'p1')
+    now[0] += 0.1
+    assert checker.check(member, 'backups:get', 'p1')
+    policy_file('"backups:get": "!"')
+    now[0] += 30
+    assert not checker.check(member, 'backups:get', 'p1')
 
 
 def test_policy_file_is_found_next_to_the_config_file(sql_backend, tmp_path):
