@@ -7,7 +7,6 @@ flow of these steps. Resources call those flows; nothing here knows about
 HTTP.
 """
 
-import copy
 import uuid
 
 from freezer_api import exception
@@ -84,7 +83,9 @@ def modify(store, kind, doc_id, scope, change, attempts=200):
     """
     for _ in retry.attempts(attempts, kind, doc_id):
         record = store.get(kind, doc_id, scope)
-        new_doc, result = change(copy.deepcopy(record.doc))
+        # NOTE: no copy: every store's get returns a new document, the
+        # caller's to change (storage.base.Store.get).
+        new_doc, result = change(record.doc)
         if new_doc is None:
             return result, record.version
         try:

@@ -126,6 +126,9 @@ class Store(abc.ABC):
     def get(self, kind, doc_id, scope=ANY):
         """Return the ``Record`` of ``scope``'s document ``doc_id``.
 
+        The document is a new object on every call: the caller may
+        change it (it is written back only by ``replace``).
+
         :raises NotFound: ``scope`` has no such document (whatever other
             owners have).
         """

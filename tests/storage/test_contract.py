@@ -266,6 +266,22 @@ def test_search_follows_replaced_terms(store):
     assert len(store.search('jobs', query=done)) == 1
 
 
+def test_a_got_document_is_the_callers_to_change(store):
+    store.create('jobs', 'j1', job(1, status='running'), P1)
+    record = store.get('jobs', 'j1', P1)
+    record.doc['job_schedule']['status'] = 'completed'
+    record.doc['job_actions'].append({'long': 'y' * 500})
+    assert store.get('jobs', 'j1', P1) == base.Record(
+        job(1, status='running'), 1)
+    assert store.replace('jobs', 'j1', record.doc, 1, P1) == 2
+    assert store.get('jobs', 'j1', P1) == base.Record(record.doc, 2)
+    running = q.Query(must=[q.condition_term('status', 'running')])
+    done = q.Query(must=[q.condition_term('status', 'completed'),
+                         q.condition_term('long', 'y' * 500)])
+    assert store.search('jobs', query=running) == []
+    assert [r.doc['n'] for r in store.search('jobs', query=done)] == [1]
+
+
 def test_search_list_elements_and_long_values(store):
     long_value = 'x' * 500
     store.create('backups', 'b1', {'project_id': 'p1', 'backup_metadata': {

@@ -129,6 +129,11 @@ def _update_statement():
             body=sa.bindparam('body'))
 
 
+def _terms_of_statement():
+    return sa.select(_terms.c.term).where(
+        _terms.c.seq == sa.bindparam('b_seq'))
+
+
 def _remove_terms_statement():
     return _terms.delete().where(_terms.c.seq == sa.bindparam('b_seq'),
                                  _terms.c.term == sa.bindparam('b_term'))
@@ -269,7 +274,11 @@ class SqlStore(base.Store):
                 'update', _update_statement, values))
             if result.rowcount != 1:
                 raise exception.VersionConflict()
-            old_terms = q.document_terms(_loads(row.body))
+            # NOTE: the stored terms, read back by primary key, are
+            # cheaper than parsing the old body and deriving them again.
+            old_terms = {term for term, in conn.exec_driver_sql(
+                *self._sql.prepare('terms_of', _terms_of_statement,
+                                   {'b_seq': row.seq}))}
             gone = old_terms - terms
             if gone:
                 conn.exec_driver_sql(*self._sql.prepare_many(
@@ -280,8 +289,7 @@ class SqlStore(base.Store):
 
     def _current(self, conn, kind, doc_id, scope):
         row = conn.exec_driver_sql(*self._sql.prepare(
-            'current', lambda: _by_id(_docs.c.seq, _docs.c.version,
-                                      _docs.c.body),
+            'current', lambda: _by_id(_docs.c.seq, _docs.c.version),
             _id_params(kind, doc_id, scope))).first()
         if row is None:
             raise exception.NotFound(kind=kind, doc_id=doc_id)
