@@ -3,9 +3,11 @@ need.
 
 Every module a worker imports stays in its memory for the life of the
 process (about 4 MiB for oslo.middleware with webob and jinja2, 1 MiB for
-keystoneauth1), so the WSGI module in noauth mode on SQLite must not pull
-in Keystone's libraries, the Elasticsearch or OpenSearch clients, or
-oslo.middleware; they come in when a deployment turns them on.
+keystoneauth1, 8 MiB for SQLAlchemy's ORM under oslo.db's engine
+modules), so the WSGI module in noauth mode on SQLite must not pull in
+Keystone's libraries, the Elasticsearch or OpenSearch clients,
+oslo.middleware or the ORM; they come in when a deployment turns them on
+(oslo.db's engine facade for a server database).
 """
 
 import json
@@ -26,19 +28,22 @@ from tests import conftest
 NOT_ON_THE_SQL_NOAUTH_PATH = ('keystonemiddleware', 'keystoneauth1',
                               'elasticsearch', 'opensearchpy',
                               'oslo_middleware', 'webob', 'jinja2')
+#: Modules of packages it does use, but not all of.
+NOT_ON_THE_SQLITE_PATH = ('sqlalchemy.orm', 'oslo_db.sqlalchemy.engines',
+                          'oslo_db.sqlalchemy.enginefacade')
 
 _PROBE = '''
 import json, sys
 import freezer_api.cmd.wsgi as wsgi
 wsgi.application.build()
-print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))
+print(json.dumps(sorted(sys.modules)))
 wsgi.application.stop()
 '''
 
 
 def _imported_by_wsgi(confdir):
-    """Top-level packages in ``sys.modules`` of a fresh process that
-    imported ``freezer_api.cmd.wsgi`` with the config in ``confdir``.
+    """The modules in ``sys.modules`` of a fresh process that imported
+    ``freezer_api.cmd.wsgi`` with the config in ``confdir``.
     """
     root = str(Path(freezer_api.__file__).resolve().parents[1])
     env = {'OS_FREEZER_CONFIG_DIR': str(confdir), 'PYTHONPATH': root,
@@ -59,11 +64,15 @@ def test_noauth_sql_worker_imports_no_keystone_search_or_middleware(
     conf = conftest.make_conf()
     conf(['--config-file', str(tmp_path / 'freezer-api.conf')])
     driver.open_manager(conf).sync()
-    imported = _imported_by_wsgi(tmp_path)
+    modules = _imported_by_wsgi(tmp_path)
+    imported = {name.split('.')[0] for name in modules}
     # The probe did build the app on the SQL store.
-    assert {'freezer_api', 'falcon', 'sqlalchemy'} <= imported
+    assert {'freezer_api', 'falcon', 'sqlalchemy', 'oslo_db'} <= imported
+    assert 'freezer_api.storage.sql.store' in modules
     assert imported.isdisjoint(NOT_ON_THE_SQL_NOAUTH_PATH), (
         sorted(imported & set(NOT_ON_THE_SQL_NOAUTH_PATH)))
+    assert modules.isdisjoint(NOT_ON_THE_SQLITE_PATH), (
+        sorted(modules & set(NOT_ON_THE_SQLITE_PATH)))
 
 
 def test_middleware_options_are_oslo_middlewares_own():
