@@ -1,6 +1,6 @@
 """Profile one scenario in-process: the WSGI app called directly, no server.
 
-    python -m bench.profile get [-n 3000] [--top 30]
+    python -m bench.profile get [-n 3000] [--top 30] [--store sql|es]
 
 Prints the single-thread requests/s (CPU cost per request, free of network
 and load-generator noise), the cProfile functions with the most
@@ -10,6 +10,11 @@ JSON, store, SQLite, the rest of the service; ``--shares`` prints only the
 table). Scenarios: get, list, post_backup, post_job, poll, patch,
 session, page_first, page_last, page_marker (the last page after its
 marker, at 3.10).
+
+``--store es`` runs the same on an Elasticsearch store (the test run's
+Elasticsearch 8, started and stopped here as ``bench.run`` does) and also
+counts the requests the store sends to Elasticsearch per step: there the
+service's CPU is only part of a step's time, the rest is round trips.
 """
 
 import argparse
@@ -45,13 +50,18 @@ def environ(method, path, body, headers):
     return env
 
 
+#: The index prefix of the profiled Elasticsearch store.
+ES_PREFIX = 'freezer-profile'
+
+
 class InProcess:
     """The app of a fresh deployment in ``workdir``, called directly."""
 
-    def __init__(self, workdir, driver='sqlalchemy'):
+    def __init__(self, workdir, driver='sqlalchemy', es_url=None):
         import os
         import subprocess
-        confdir = servers.write_ours_conf(workdir, driver)
+        self.es_url = es_url
+        confdir = servers.write_ours_conf(workdir, driver, es_url, ES_PREFIX)
         os.environ['OS_FREEZER_CONFIG_DIR'] = str(confdir)
         subprocess.run([str(Path(sys.executable).parent / 'freezer-manage'),
                         '--config-file', str(confdir / 'freezer-api.conf'),
@@ -90,12 +100,19 @@ def prepare(ip, big):
         client_id, j))[1])['job_id'] for j in range(3)]
     ip.call('POST', '/backups', scenarios.backup_body(0),
             project=scenarios.BIG_PROJECT)
-    seed.ours(ip.db, scenarios.BIG_PROJECT, big)
+    if ip.es_url:
+        seed.ours_es(ip.es_url, ES_PREFIX, scenarios.BIG_PROJECT, big)
+    else:
+        seed.ours(ip.db, scenarios.BIG_PROJECT, big)
     return ids, client_id, jobs
 
 
 def _marker_of_last_page(ip, big):
     """The id of the backup before the big project's last 100."""
+    if ip.es_url:
+        status, body = ip.call('GET', '/backups?limit=1&offset=%d' % (
+            big - 101), project=scenarios.BIG_PROJECT)
+        return json.loads(body)['backups'][0]['backup_id']
     import sqlite3
     con = sqlite3.connect(ip.db)
     try:
@@ -161,10 +178,50 @@ def main(argv=None):
     parser.add_argument('--no-profile', action='store_true')
     parser.add_argument('--shares', action='store_true',
                         help='print only the table of CPU shares')
+    parser.add_argument('--store', choices=['sql', 'es'], default='sql')
     args = parser.parse_args(argv)
+    es_server = None
+    if args.store == 'es':
+        from bench import search
+        es_server = search.start_server(print)
+    try:
+        return _profile(args, es_server)
+    finally:
+        if es_server is not None:
+            search.stop_server(es_server, print)
+
+
+class _RoundTrips:
+    """Counts the requests the Elasticsearch store sends."""
+
+    def __init__(self):
+        from freezer_api.storage.elasticsearch import client
+        self.count = 0
+        self.paths = {}
+        real = client.Connection.request
+
+        def counted(conn, method, path, *args, **kwargs):
+            self.count += 1
+            what = '%s %s' % (method, path.rsplit('/', 1)[-1]
+                              if path.count('/') < 3 else
+                              path.split('/')[2])
+            self.paths[what] = self.paths.get(what, 0) + 1
+            return real(conn, method, path, *args, **kwargs)
+        client.Connection.request = counted
+
+    def reset(self):
+        self.count = 0
+        self.paths = {}
+
+
+def _profile(args, es_server):
     rows = []
+    trips = _RoundTrips() if es_server is not None else None
     with tempfile.TemporaryDirectory() as tmp:
-        ip = InProcess(Path(tmp))
+        if es_server is not None:
+            ip = InProcess(Path(tmp), 'elasticsearch', es_server.url)
+        else:
+            ip = InProcess(Path(tmp))
         table = steps(ip, *prepare(ip, args.big), args.big)
         for name in args.scenario:
             step = table[name]
@@ -181,6 +238,17 @@ def main(argv=None):
                 cpu = min(cpu, time.process_time() - t0)
             print('%s: %.0f steps/s on one thread (%.3f ms CPU per step, '
                   'best of 3)' % (name, args.n / cpu, cpu * 1000 / args.n))
+            if trips is not None:
+                trips.reset()
+                wall = time.perf_counter()
+                for _ in range(100):
+                    step()
+                wall = time.perf_counter() - wall
+                print('%s: %.2f Elasticsearch requests per step (%s); '
+                      '%.2f ms wall per step' % (
+                          name, trips.count / 100, ', '.join(
+                              '%s %.2f' % (k, v / 100) for k, v in sorted(
+                                  trips.paths.items())), wall * 10))
             if args.no_profile:
                 continue
             # NOTE: CPU time, not wall time: waiting for the other load on

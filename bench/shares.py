@@ -3,10 +3,11 @@
 Each function's own time (cProfile's ``tottime``, not including what it
 calls) goes to the first category whose rule matches its file or, for a
 built-in, its name. The categories follow the layers of a request:
-Falcon, our middleware, policy, schema validation, JSON, the store's
-Python (ours, SQLAlchemy, oslo.db), SQLite itself, the rest of the service
-(resources, objects, errors), and everything else (the standard library,
-the benchmark's WSGI glue).
+Falcon, our middleware, policy, schema validation, JSON, the
+Elasticsearch client (elasticsearch-py, elastic-transport, urllib3,
+opensearch-py), the store's Python (ours, SQLAlchemy, oslo.db), SQLite
+itself, the rest of the service (resources, objects, errors), and
+everything else (the standard library, the benchmark's WSGI glue).
 """
 
 import os
@@ -27,6 +28,8 @@ CATEGORIES = (
                     '/freezer_api/api/microversion.py',
                     '/microversion_parse/', '/freezer_api/context.py'), ()),
     ('Falcon', ('/falcon/',), ()),
+    ('ES client', ('/elasticsearch/', '/elastic_transport/', '/urllib3/',
+                   '/opensearchpy/'), ()),
     ('store', ('/freezer_api/storage/', '/sqlalchemy/', '/oslo_db/',
                '/freezer_api/metrics.py'), ()),
     ('service', ('/freezer_api/',), ()),
