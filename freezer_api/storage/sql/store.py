@@ -85,14 +85,21 @@ def _time_bounds(stmt, shape, stamp):
 def _page_statement(shape, owner):
     """The ``seq`` of one page of a search, in order.
 
-    NOTE: each plan stops at the limit. With terms to match, the first
-    term's index ``(term, seq)`` is walked in ``seq`` order, joined to the
-    documents by primary key (``seq IN (subquery)`` read every document of
-    the term and sorted them). Terms that must not match are probed by
-    primary key per candidate. By time (``shape.by_time``) the documents
-    of the range are read from ``ix_documents_kind_owner_time`` and sorted
-    by ``seq``; otherwise the time bounds are ``time_stamp + 0``, which no
-    index serves, so that SQLite keeps walking in ``seq`` order.
+    NOTE: a plan either stops at the limit or reads only what the query
+    bounds. With terms to match, the first term's index ``(term, seq)`` is
+    walked in ``seq`` order, joined to the documents by primary key (``seq
+    IN (subquery)`` read every document of the term and sorted them).
+    Terms that must not match are probed by primary key per candidate. By
+    time (``shape.by_time``: fewer than ``SqlStore.by_time_cap`` documents
+    in the range) the range is read from ``ix_documents_kind_owner_time``
+    and sorted, by ``seq + 0``, an order no index gives: otherwise a
+    planner that takes time stamps as spread evenly over ``seq``
+    (PostgreSQL, from its statistics) walks ``seq`` until a page matches,
+    while backups close in time are close in ``seq``, so a range in the
+    middle of the catalogue read half of it (23 ms against 0.3 ms at
+    200,000 backups). Wider ranges keep the ``seq`` walk, their bounds
+    written ``time_stamp + 0``, which no index serves (SQLite would take
+    the time index for them).
     """
     musts = [_terms.alias('must%d' % i) for i in range(shape.musts)]
     source = _docs
@@ -112,8 +119,8 @@ def _page_statement(shape, owner):
                         else _docs.c.time_stamp + 0)
     if not shape.no_marker:
         stmt = stmt.where(key > sa.bindparam('after'))
-    return stmt.order_by(key).limit(sa.bindparam('limit')).offset(
-        sa.bindparam('offset'))
+    return stmt.order_by(key + 0 if shape.by_time else key).limit(
+        sa.bindparam('limit')).offset(sa.bindparam('offset'))
 
 
 def _search_statement(shape, owner):
