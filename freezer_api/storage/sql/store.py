@@ -73,6 +73,12 @@ def _owned(stmt, owner):
     return stmt.where(_docs.c.owner == sa.bindparam('owner'))
 
 
+#: What decides a search's statement (see ``_page_statement``).
+_Shape = collections.namedtuple('_Shape', [
+    'name', 'every', 'musts', 'must_nots', 'no_after', 'no_before',
+    'no_marker', 'by_time'])
+
+
 def _time_bounds(stmt, shape, stamp):
     """``stmt`` limited to the shape's time bounds on ``stamp``."""
     if not shape.no_after:
@@ -148,12 +154,6 @@ def _span_statement(shape):
         found = found.where(_docs.c.seq > sa.bindparam('after'))
     found = found.limit(sa.bindparam('cap')).subquery('span')
     return sa.select(sa.func.count()).select_from(found)
-
-
-#: What decides a search's statement (see ``_page_statement``).
-_Shape = collections.namedtuple('_Shape', [
-    'name', 'every', 'musts', 'must_nots', 'no_after', 'no_before',
-    'no_marker', 'by_time'])
 
 
 def _positions_statement(owner):
@@ -366,8 +366,8 @@ class SqlStore(base.Store):
 
     #: Up to how many documents a time range may hold to be searched by
     #: time (``_page_statement``): that plan reads every one of them, the
-    #: ``seq`` walk stops at the limit. 10,000 index entries take about a
-    #: millisecond to read and sort on SQLite.
+    #: ``seq`` walk stops at the limit. Counting 10,000 index entries and
+    #: reading and sorting them take about a millisecond each on SQLite.
     by_time_cap = 10000
 
     @_translate_errors
@@ -393,8 +393,9 @@ class SqlStore(base.Store):
 
     def _by_time(self, shape, params):
         """Whether to find a search's page by time: one owner's, bounded
-        in time, no term to match (a term's index serves better), and no
-        more than ``by_time_cap`` documents in the range.
+        in time, no term to match (a term's index serves better), and
+        fewer than ``by_time_cap`` documents in the range (counted up to
+        the cap from the time index).
         """
         if (shape.every or shape.musts
                 or (shape.no_after and shape.no_before)):
