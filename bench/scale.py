@@ -22,6 +22,7 @@ to each larger one (its time per step over the smallest size's).
 
 import argparse
 import json
+import os
 from pathlib import Path
 import random
 import shlex
@@ -143,12 +144,15 @@ def _measure(url, title, query, args):
     return result.summary()
 
 
-def report(data, args, command):
+def report(data, args, command, loads):
     sizes = sorted(int(s) for s in data)
     titles = list(data[str(sizes[0])])
     out = ['Command: `%s`' % command, '',
            '%s store; %d clients, %.0f s per query after 1 s warm-up.' % (
                args.store, args.clients, args.duration), '',
+           'Load average (1 min) before and after each size: %s.' % (
+               '; '.join('%d: %.1f -> %.1f' % (s, *loads[s])
+                         for s in sizes if s in loads)), '',
            '| query | %s | growth %s |' % (
                ' | '.join('%d' % s for s in sizes),
                ' | '.join('%d->%d' % (sizes[0], s) for s in sizes[1:])),
@@ -186,6 +190,7 @@ def main(argv=None):
     workdir.mkdir(parents=True)
     es_server = server = None
     data = {}
+    loads = {}
     try:
         if args.store == 'es':
             es_server = search.start_server(log)
@@ -214,18 +219,21 @@ def main(argv=None):
             t0 = time.time()
             filler.add(len(ids), new)
             ids += new
-            log('== %d backups (added %d in %.0f s)' % (
-                size, len(new), time.time() - t0))
+            before = os.getloadavg()[0]
+            log('== %d backups (added %d in %.0f s), load average %.1f' % (
+                size, len(new), time.time() - t0, before))
             data[str(size)] = {
                 title: _measure(server.url, title, query, args)
                 for title, query in _queries(ids, base_time, size).items()}
+            # NOTE: the machine may be shared; the load says how much.
+            loads[size] = (before, os.getloadavg()[0])
             (workdir / 'data.json').write_text(json.dumps(data, indent=1))
     finally:
         if server is not None:
             server.stop()
         if es_server is not None:
             search.stop_server(es_server, log)
-    text = report(data, args, command)
+    text = report(data, args, command, loads)
     print('\n' + text)
     (workdir / 'report.md').write_text(text)
     for path in workdir.glob('*.sqlite*'):

@@ -1,21 +1,27 @@
 """``freezer-manage db sync`` upgrades a SQL database of an older schema:
-documents stay readable by their owner, and ids become unique per owner."""
+documents stay readable by their owner, ids become unique per owner, and
+the schema becomes the one ``tables`` describes."""
 
 import io
 import json
 import uuid
 
+import alembic.autogenerate
 import alembic.command
+import alembic.migration
 from falcon import testing
 import pytest
 import sqlalchemy as sa
 
 from freezer_api import app
 from freezer_api.cmd import manage
+from freezer_api.storage import base
 from freezer_api.storage import driver
 from freezer_api.storage import query as q
 from freezer_api.storage.sql import engine as sql_engine
 from freezer_api.storage.sql import manager as sql_manager
+from freezer_api.storage.sql import store as sql_store
+from freezer_api.storage.sql import tables
 from tests.api.conftest import Caller
 from tests import conftest
 
@@ -99,17 +105,22 @@ def old_url(request, tmp_path):
     return url
 
 
-@pytest.fixture
-def upgraded(old_url, tmp_path):
-    backend = _Database(old_url)
+def _sync(url, tmp_path):
+    """Run ``freezer-manage db sync`` on ``url``; return what it said."""
     conf_file = tmp_path / 'freezer-api.conf'
     conf_file.write_text('[storage]\ndriver = sqlalchemy\n[database]\n'
-                         'connection = %s\n' % backend.url)
+                         'connection = %s\n' % url)
     out = io.StringIO()
     assert manage.main(['--config-file', str(conf_file), 'db', 'sync'],
                        stdout=out) == 0
-    assert ('upgraded from 0001_documents to 0003_mysql_exact_text'
-            in out.getvalue())
+    return out.getvalue()
+
+
+@pytest.fixture
+def upgraded(old_url, tmp_path):
+    backend = _Database(old_url)
+    assert ('upgraded from 0001_documents to 0004_time_index'
+            in _sync(old_url, tmp_path))
     conf = conftest.make_conf(backend)
     store = driver.open_store(conf)
     yield store, testing.TestClient(app.create_app(conf, store))
@@ -181,3 +192,59 @@ def test_after_the_upgrade_ids_differing_in_case_are_two_documents(
     assert resp.status_code == 201, resp.text
     assert alice.get('/clients/p1_h').json['client']['hostname'] == 'h'
     assert alice.get('/clients/P1_H').json['client']['hostname'] == 'upper'
+
+
+def test_the_upgraded_schema_is_the_one_tables_describes(upgraded, old_url):
+    engine = sql_engine.create(old_url)
+    try:
+        with engine.connect() as conn:
+            context = alembic.migration.MigrationContext.configure(conn)
+            assert alembic.autogenerate.compare_metadata(
+                context, tables.metadata) == []
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=['sqlite', 'postgresql', 'mysql'])
+def url_at_0003(request, tmp_path):
+    """The URL of a database at revision 0003_mysql_exact_text, with
+    backups written by the store of that revision (the same rows).
+    """
+    if request.param == 'sqlite':
+        url = 'sqlite:///%s' % (tmp_path / 'at3.sqlite')
+    else:
+        url = _server_database(request, request.param)
+    engine = sql_engine.create(url)
+    with engine.begin() as conn:
+        alembic.command.upgrade(sql_manager._alembic_config(conn),
+                                '0003_mysql_exact_text')
+    old = sql_store.SqlStore(engine)
+    for n, stamp in enumerate((1300, 1100, 1200, None)):
+        old.create('backups', 'b%d' % n, {
+            'project_id': 'p1', 'n': n,
+            'backup_metadata': {'time_stamp': stamp}},
+            base.Scope(project_id='p1'))
+    old.close()
+    return url
+
+
+def test_sync_adds_the_time_index_to_a_0003_database(url_at_0003, tmp_path):
+    said = _sync(url_at_0003, tmp_path)
+    assert 'upgraded from 0003_mysql_exact_text to 0004_time_index' in said
+    engine = sql_engine.create(url_at_0003)
+    try:
+        indexes = {ix['name']: ix['column_names']
+                   for ix in sa.inspect(engine).get_indexes('documents')}
+    finally:
+        engine.dispose()
+    assert indexes['ix_documents_kind_owner_time'] == [
+        'kind', 'owner', 'time_stamp', 'seq']
+    store = driver.open_store(conftest.make_conf(_Database(url_at_0003)))
+    try:
+        found = store.search('backups', base.Scope(project_id='p1'),
+                             q.Query(time_after=1100, time_before=1250))
+        assert [r.doc['n'] for r in found] == [1, 2]
+    finally:
+        store.close()
+    assert 'up to date (revision 0004_time_index)' in _sync(url_at_0003,
+                                                            tmp_path)

@@ -1,5 +1,6 @@
 """``Store`` on SQLAlchemy Core: one documents table plus a terms table."""
 
+import collections
 import functools
 import operator
 
@@ -72,28 +73,87 @@ def _owned(stmt, owner):
     return stmt.where(_docs.c.owner == sa.bindparam('owner'))
 
 
-def _search_statement(shape, owner):
-    """The search statement of one shape: owner or every owner, number of
-    terms that must (not) match, time bounds, after a marker's ``seq``
-    (keyset: no OFFSET walk). Every value is a bound parameter.
+#: What decides a search's statement (see ``_page_statement``).
+_Shape = collections.namedtuple('_Shape', [
+    'name', 'every', 'musts', 'must_nots', 'no_after', 'no_before',
+    'no_marker', 'by_time'])
+
+
+def _time_bounds(stmt, shape, stamp):
+    """``stmt`` limited to the shape's time bounds on ``stamp``."""
+    if not shape.no_after:
+        stmt = stmt.where(stamp >= sa.bindparam('time_after'))
+    if not shape.no_before:
+        stmt = stmt.where(stamp <= sa.bindparam('time_before'))
+    return stmt
+
+
+def _page_statement(shape, owner):
+    """The ``seq`` of one page of a search, in order.
+
+    NOTE: a plan either stops at the limit or reads only what the query
+    bounds. With terms to match, the first term's index ``(term, seq)`` is
+    walked in ``seq`` order, joined to the documents by primary key (``seq
+    IN (subquery)`` read every document of the term and sorted them).
+    Terms that must not match are probed by primary key per candidate. By
+    time (``shape.by_time``: fewer than ``SqlStore.by_time_cap`` documents
+    in the range) the range is read from ``ix_documents_kind_owner_time``
+    and sorted, by ``seq + 0``, an order no index gives: otherwise a
+    planner that takes time stamps as spread evenly over ``seq``
+    (PostgreSQL, from its statistics) walks ``seq`` until a page matches,
+    while backups close in time are close in ``seq``, so a range in the
+    middle of the catalogue read half of it (23 ms against 0.3 ms at
+    200,000 backups). Wider ranges keep the ``seq`` walk, their bounds
+    written ``time_stamp + 0``, which no index serves (SQLite would take
+    the time index for them).
     """
-    _name, _every, musts, must_nots, no_after, no_before, no_marker = shape
-    stmt = _owned(sa.select(_docs.c.body, _docs.c.version).where(
+    musts = [_terms.alias('must%d' % i) for i in range(shape.musts)]
+    source = _docs
+    for i, must in enumerate(musts):
+        source = source.join(must, sa.and_(
+            must.c.seq == _docs.c.seq,
+            must.c.term == sa.bindparam('must%d' % i)))
+    key = musts[0].c.seq if musts else _docs.c.seq
+    stmt = _owned(sa.select(key.label('seq')).select_from(source).where(
         _docs.c.kind == sa.bindparam('kind')), owner)
-    for i in range(musts):
-        stmt = stmt.where(_docs.c.seq.in_(sa.select(_terms.c.seq).where(
-            _terms.c.term == sa.bindparam('must%d' % i))))
-    for i in range(must_nots):
-        stmt = stmt.where(_docs.c.seq.not_in(sa.select(_terms.c.seq).where(
-            _terms.c.term == sa.bindparam('not%d' % i))))
-    if not no_after:
-        stmt = stmt.where(_docs.c.time_stamp >= sa.bindparam('time_after'))
-    if not no_before:
-        stmt = stmt.where(_docs.c.time_stamp <= sa.bindparam('time_before'))
-    if not no_marker:
-        stmt = stmt.where(_docs.c.seq > sa.bindparam('after'))
-    return stmt.order_by(_docs.c.seq).limit(sa.bindparam('limit')).offset(
-        sa.bindparam('offset'))
+    for i in range(shape.must_nots):
+        absent = _terms.alias('not%d' % i)
+        stmt = stmt.where(~sa.exists().where(
+            absent.c.seq == _docs.c.seq,
+            absent.c.term == sa.bindparam('not%d' % i)))
+    stmt = _time_bounds(stmt, shape, _docs.c.time_stamp if shape.by_time
+                        else _docs.c.time_stamp + 0)
+    if not shape.no_marker:
+        stmt = stmt.where(key > sa.bindparam('after'))
+    return stmt.order_by(key + 0 if shape.by_time else key).limit(
+        sa.bindparam('limit')).offset(sa.bindparam('offset'))
+
+
+def _search_statement(shape, owner):
+    """The search statement of one shape: the documents of the page of
+    ``_page_statement`` (owner or every owner, number of terms that must
+    (not) match, time bounds, after a marker's ``seq``: keyset, no OFFSET
+    walk). Every value is a bound parameter.
+
+    NOTE: the page is found first, from indexes, and only its documents
+    are read: a sort or an offset never carries the bodies.
+    """
+    page = _page_statement(shape, owner).subquery('page')
+    return sa.select(_docs.c.body, _docs.c.version).select_from(
+        page.join(_docs, _docs.c.seq == page.c.seq)).order_by(page.c.seq)
+
+
+def _span_statement(shape):
+    """How many of one owner's documents are in the shape's time range,
+    counted up to ``cap`` from ``ix_documents_kind_owner_time``.
+    """
+    found = _time_bounds(sa.select(_docs.c.seq).where(
+        _docs.c.kind == sa.bindparam('kind'),
+        _docs.c.owner == sa.bindparam('owner')), shape, _docs.c.time_stamp)
+    if not shape.no_marker:
+        found = found.where(_docs.c.seq > sa.bindparam('after'))
+    found = found.limit(sa.bindparam('cap')).subquery('span')
+    return sa.select(sa.func.count()).select_from(found)
 
 
 def _positions_statement(owner):
@@ -304,6 +364,12 @@ class SqlStore(base.Store):
             conn.execute(_terms.delete().where(_terms.c.seq == row.seq))
             conn.execute(_docs.delete().where(_docs.c.seq == row.seq))
 
+    #: Up to how many documents a time range may hold to be searched by
+    #: time (``_page_statement``): that plan reads every one of them, the
+    #: ``seq`` walk stops at the limit. Counting 10,000 index entries and
+    #: reading and sorting them take about a millisecond each on SQLite.
+    by_time_cap = 10000
+
     @_translate_errors
     def search(self, kind, scope=base.ANY, query=None, limit=10, offset=0,
                marker=None):
@@ -315,13 +381,29 @@ class SqlStore(base.Store):
                       time_before=query.time_before, after=after)
         params.update(('must%d' % i, t) for i, t in enumerate(query.must))
         params.update(('not%d' % i, t) for i, t in enumerate(query.must_not))
-        shape = ('search', owner is None, len(query.must),
-                 len(query.must_not), query.time_after is None,
-                 query.time_before is None, after is None)
+        shape = _Shape('search', owner is None, len(query.must),
+                       len(query.must_not), query.time_after is None,
+                       query.time_before is None, after is None, False)
+        if self._by_time(shape, params):
+            shape = shape._replace(by_time=True)
         rows = self._sql.run(shape, lambda: _search_statement(shape, owner),
                              params)
         return [base.Record(_loads(body), version)
                 for body, version in rows]
+
+    def _by_time(self, shape, params):
+        """Whether to find a search's page by time: one owner's, bounded
+        in time, no term to match (a term's index serves better), and
+        fewer than ``by_time_cap`` documents in the range (counted up to
+        the cap from the time index).
+        """
+        if (shape.every or shape.musts
+                or (shape.no_after and shape.no_before)):
+            return False
+        span = shape._replace(name='span')
+        rows = self._sql.run(span, lambda: _span_statement(span),
+                             dict(params, cap=self.by_time_cap))
+        return rows[0][0] < self.by_time_cap
 
     def positions(self, kind, owner, doc_id):
         """The ``seq`` of the documents of id ``doc_id``: the order of

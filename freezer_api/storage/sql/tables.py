@@ -29,6 +29,11 @@ documents = sa.Table(
     sa.UniqueConstraint('kind', 'owner', 'id',
                         name='uq_documents_kind_owner_id'),
     sa.Index('ix_documents_kind_owner', 'kind', 'owner', 'seq'),
+    # NOTE: seq in the index too, so a time-range page is found from the
+    # index alone (PostgreSQL's index-only scan; SQLite and InnoDB keep
+    # the primary key in every index anyway). Migration 0004.
+    sa.Index('ix_documents_kind_owner_time', 'kind', 'owner', 'time_stamp',
+             'seq'),
 )
 
 terms = sa.Table(
