@@ -125,3 +125,23 @@ def test_unreachable_store_is_unavailable_not_an_error():
     with pytest.raises(exception.StoreUnavailable, match='unreachable'):
         conn.request('GET', '/_cluster/health')
     conn.close()
+
+
+def test_opensearch_writes_send_the_cluster_side_timeout(monkeypatch):
+    from opensearchpy import connection
+    sent = []
+
+    def perform_request(self, method, url, params=None, body=None,
+                        timeout=None, ignore=(), headers=None):
+        sent.append((url, dict(params or {}), timeout))
+        return 200, {'content-type': 'application/json'}, '{}'
+
+    monkeypatch.setattr(connection.Urllib3HttpConnection, 'perform_request',
+                        perform_request)
+    opened = client._OpenSearchClient(settings(hosts=['http://os1:9200'],
+                                               timeout=7, retries=0))
+    opened.request('PUT', '/a/_create/1', {'timeout': '3s'}, '{}',
+                   {'content-type': 'application/json'})
+    assert sent == [('/a/_create/1', {'timeout': '3s'}, 7)]
+    opened.request('GET', '/a/_doc/1', None, None, {})
+    assert sent[-1] == ('/a/_doc/1', {}, 7)

@@ -190,6 +190,7 @@ class _OpenSearchClient:
         kwargs = {'hosts': settings.hosts, 'timeout': settings.timeout,
                   'max_retries': settings.retries,
                   'retry_on_timeout': True}
+        self._timeout = settings.timeout
         if settings.http_auth:
             kwargs['http_auth'] = settings.http_auth
         if _https(settings):
@@ -202,15 +203,15 @@ class _OpenSearchClient:
 
     def request(self, method, path, params, body, headers):
         from opensearchpy import exceptions as os_exc
-        if params and 'timeout' in params:
-            # NOTE: opensearch-py's transport takes a ``timeout`` parameter
-            # as its own socket timeout instead of sending it, so the
-            # cluster-side write timeout is not sent to OpenSearch (the
-            # cluster's default, one minute, applies there).
-            params = {k: v for k, v in params.items() if k != 'timeout'}
         try:
+            # NOTE: the socket timeout is passed on its own: without it
+            # opensearch-py's transport takes a ``timeout`` parameter as
+            # its socket timeout instead of sending it, and a write would
+            # wait the cluster's default minute for a missing primary or
+            # master instead of the store's ``write_timeout``.
             return self._client.transport.perform_request(
-                method, path, params=params, body=body, headers=headers)
+                method, path, params=params, body=body, headers=headers,
+                timeout=self._timeout)
         except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as exc:
             raise _unavailable(exc)
         except os_exc.TransportError as exc:
