@@ -50,6 +50,9 @@ class Service:
 
     def run(self, scenario):
         if scenario == 'pages':
+            # NOTE: pages after a marker are v3 at 3.10: upstream has no v3.
+            if self.name == 'upstream':
+                return self.bench.pages()
             return self.bench.pages() + self.bench.marker_pages()
         return [getattr(self.bench, scenario)()]
 
